@@ -1,0 +1,127 @@
+"""Diagnostics with a location, and the user-facing errors that carry them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import click
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: a stable code, a message, and where it is (`path:line:col`)."""
+
+    code: str
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    col: int | None = None
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+
+    def location(self, root: Path | None = None) -> str:
+        if self.path is None:
+            return ""
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        parts = [str(path)]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def format(self, root: Path | None = None) -> str:
+        where = self.location(root)
+        text = f"{where}: {self.code} {self.message}" if where else f"{self.code} {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Report:
+    """Diagnostics collected over a pass, so that every problem is shown at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, path: Path | None = None, line: int | None = None,
+              col: int | None = None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(code, message, path, line, col, Severity.ERROR, hint))
+
+    def warn(self, code: str, message: str, path: Path | None = None, line: int | None = None,
+             col: int | None = None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(code, message, path, line, col, Severity.WARNING, hint))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise BookError(self.errors)
+
+
+class MakeBookError(click.ClickException):
+    """Base of every error a user can cause; click prints it without a traceback."""
+
+    exit_code = 1
+
+
+class BookError(MakeBookError):
+    """The manuscript has errors (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic, root: Path | None = None):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = diagnostics
+        self.root = root
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        return "\n".join(d.format(self.root) for d in self.diagnostics)
+
+    def with_root(self, root: Path) -> BookError:
+        self.root = root
+        self.message = self._text()
+        return self
+
+    def format_message(self) -> str:
+        return self._text()
+
+
+class ToolMissingError(MakeBookError):
+    """An external tool the command needs is not installed (exit code 3)."""
+
+    exit_code = 3
+
+
+def fail(code: str, message: str, path: Path | None = None, line: int | None = None,
+         hint: str | None = None) -> BookError:
+    """Build a one-diagnostic BookError, to be raised by the caller."""
+    return BookError(Diagnostic(code, message, path, line, None, Severity.ERROR, hint))
+
+
+def line_of(text: str, needle: str, start_line: int = 1) -> int | None:
+    """The 1-based line of the first occurrence of needle in text, offset by start_line - 1."""
+    index = text.find(needle)
+    if index < 0:
+        return None
+    return text.count("\n", 0, index) + start_line

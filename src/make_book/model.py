@@ -1,0 +1,123 @@
+"""The book model: one tree, read once, walked by transforms and writers.
+
+Book → parts → chapters. A chapter's body is an lxml element (a `<div>` holding pandoc's HTML
+for the chapter, without its `#` title); transforms rewrite it in place, writers copy and render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import html
+
+from .config import BookConfig
+
+Element = html.HtmlElement
+
+
+@dataclass
+class Note:
+    """A footnote, moved out of pandoc's end-of-chapter list into the model."""
+
+    id: str  # unique in the book, e.g. "c3-2-fn1"
+    number: int  # per chapter
+    body: Element  # a <div> holding the note's paragraphs (without pandoc's back link)
+    ref_id: str  # the id of its call in the text, for the back link
+
+
+@dataclass
+class Image:
+    """An image the manuscript uses, resolved to a file inside the project."""
+
+    source: Path
+    name: str  # file name inside the editions, unique: "<stem>-<hash>.<ext>"
+    media_type: str
+    width: int
+    height: int
+    sha256: str
+
+
+@dataclass
+class Chapter:
+    """One chapter file (or a part's introduction when `is_intro`)."""
+
+    source: Path
+    slug: str
+    title: str
+    body: Element
+    line_offset: int  # lines of front matter before the Markdown body
+    text: str  # the Markdown source (for locating diagnostics)
+    key: str  # short unique key: "c3-2" (part 3, chapter 2)
+    number: int = 0  # position in the whole book, 1-based
+    notes: list[Note] = field(default_factory=list)
+    part: Part | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Part:
+    """A part folder `NN-slug/` with its `_part.md`; `implicit` for a book without parts."""
+
+    number: int
+    slug: str
+    title: str
+    status: str = "published"  # or "forthcoming"
+    subtitle: str | None = None
+    summary: str | None = None
+    url: str | None = None
+    hero: Image | None = None
+    source: Path | None = None
+    intro: Chapter | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+    implicit: bool = False
+    identifier: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"p{self.number}"
+
+    @property
+    def forthcoming(self) -> bool:
+        return self.status == "forthcoming"
+
+
+@dataclass
+class Target:
+    """Where a label or id lives: the chapter (or part page) and the anchor."""
+
+    anchor: str
+    chapter: Chapter | None
+    part: Part | None
+    kind: str  # "fig", "tbl", "sec", "chapter", "part", "note", "id"
+    number: str | None = None  # "3.2" for figures and tables
+    title: str | None = None
+
+
+@dataclass
+class Book:
+    """The whole manuscript as read from disk."""
+
+    root: Path
+    config: BookConfig
+    parts: list[Part]
+    images: dict[Path, Image] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)  # anchor id → target
+    stats: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def has_parts(self) -> bool:
+        return not (len(self.parts) == 1 and self.parts[0].implicit)
+
+    def chapters(self) -> list[Chapter]:
+        """Every chapter in reading order, part introductions excluded."""
+        return [c for p in self.parts for c in p.chapters]
+
+    def documents(self) -> list[Chapter]:
+        """Every body the transforms walk: part introductions and chapters."""
+        docs: list[Chapter] = []
+        for part in self.parts:
+            if part.intro is not None:
+                docs.append(part.intro)
+            docs.extend(part.chapters)
+        return docs

@@ -1,0 +1,199 @@
+"""Read the manuscript folder into the Book model: book.toml, parts, chapters, front matter."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import load_config, stable_uuid
+from .diagnostics import BookError, Report, fail
+from .markdown import to_html
+from .model import Book, Chapter, Part
+
+_NUMBERED = re.compile(r"^(\d+)-([\w.-]+?)(\.md)?$")
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
+PART_KEYS = {"title", "subtitle", "summary", "url", "status", "hero", "identifier", "cover"}
+CHAPTER_KEYS = {"title"}
+LARGE_CHAPTER_BYTES = 2_000_000
+
+
+def read_text(path: Path) -> str:
+    """A manuscript file as text; a non-UTF-8 file is an error naming the offending byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail("E010", f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+                   f"(column {col})", path, line, hint="save the file as UTF-8") from None
+
+
+def split_front_matter(text: str, path: Path, allowed: set[str],
+                       report: Report) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, number of lines before the body)."""
+    match = _FRONT.match(text)
+    if not match:
+        return {}, text, 0
+    block = match.group(1) or ""
+    try:
+        data = yaml.safe_load(block) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise fail("E011", f"invalid YAML front matter: {problem}", path, line) from None
+    if not isinstance(data, dict):
+        raise fail("E011", "front matter must be a mapping of `key: value` lines", path, 2)
+    for key in data:
+        if key not in allowed:
+            report.warn("W010", f"unknown front matter key `{key}` ignored", path,
+                        _front_line(block, str(key)))
+    for key, value in data.items():
+        if key in allowed and value is not None and not isinstance(value, str):
+            raise fail("E012", f"front matter `{key}` must be text, not {value!r}", path,
+                       _front_line(block, str(key)))
+    lines = text.count("\n", 0, match.end())
+    return data, text[match.end():], lines
+
+
+def _front_line(block: str, key: str) -> int | None:
+    for number, line in enumerate(block.splitlines(), 2):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def _numbered(entries: list[Path]) -> list[tuple[int, str, Path]]:
+    found = []
+    for path in entries:
+        match = _NUMBERED.match(path.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), path))
+    return sorted(found)
+
+
+def read_book(root: Path) -> tuple[Book, Report]:
+    """Read root/manuscript into a Book; every manuscript problem is a BookError."""
+    manuscript = root / "manuscript"
+    if not manuscript.is_dir():
+        raise fail("E001", f"no manuscript/ folder in {root}", root,
+                   hint="run make-book from a project folder, or name it: make-book build PATH")
+    config, report = load_config(manuscript / "book.toml")
+    entries = sorted(manuscript.iterdir())
+    part_dirs = [e for e in _numbered([p for p in entries if p.is_dir()])]
+    loose = [e for e in _numbered([p for p in entries if p.suffix == ".md"])]
+    jobs: list[Chapter] = []
+    parts: list[Part] = []
+    if part_dirs and loose:
+        raise fail("E013", "chapter files next to part folders: put each chapter in a part",
+                   loose[0][2])
+    if part_dirs:
+        for number, slug, folder in part_dirs:
+            parts.append(_read_part(number, slug, folder, config.title, report, jobs))
+    elif loose:
+        part = Part(number=1, slug="book", title=config.title, implicit=True,
+                    identifier=config.identifier)
+        part.chapters = [_read_chapter(path, slug, part, i, report)
+                         for i, (_, slug, path) in enumerate(loose, 1)]
+        jobs.extend(part.chapters)
+        parts.append(part)
+    else:
+        raise fail("E014", "the manuscript has no chapters: add NN-slug.md files or NN-slug/ "
+                   "part folders", manuscript)
+    _convert_all(jobs)
+    book = Book(root=root, config=config, parts=parts)
+    for index, chapter in enumerate(book.chapters(), 1):
+        chapter.number = index
+    return book, report
+
+
+def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Report,
+               jobs: list[Chapter]) -> Part:
+    index = folder / "_part.md"
+    if not index.is_file():
+        raise fail("E015", "part folder without _part.md (it needs at least `title:`)", folder)
+    text = read_text(index)
+    front, body, offset = split_front_matter(text, index, PART_KEYS, report)
+    if not front.get("title"):
+        raise fail("E016", "_part.md needs a `title:` in its front matter", index, 1)
+    files = [p for p in sorted(folder.glob("*.md")) if p.name != "_part.md"]
+    chapters = _numbered(files)
+    status = front.get("status") or ("published" if chapters else "forthcoming")
+    if status not in ("published", "forthcoming"):
+        raise fail("E012", f"status must be `published` or `forthcoming`, not {status!r}", index,
+                   _front_line(text.split("\n---", 1)[0] + "\n", "status"))
+    if status == "published" and not chapters:
+        raise fail("E017", "a published part has no chapters: add NN-slug.md files, or set "
+                   "`status: forthcoming`", index)
+    part = Part(number=number, slug=slug, title=front["title"], status=status,
+                subtitle=front.get("subtitle"), summary=front.get("summary"),
+                url=front.get("url"), source=index,
+                identifier=front.get("identifier") or stable_uuid(book_title, slug))
+    part.hero_path = front.get("hero")  # type: ignore[attr-defined]  # resolved by images pass
+    if body.strip():
+        part.intro = Chapter(source=index, slug=f"{slug}-intro", title=part.title, body=None,  # type: ignore[arg-type]
+                             line_offset=offset, text=body, key=f"p{number}-0", part=part)
+        jobs.append(part.intro)
+    if status == "published":
+        part.chapters = [_read_chapter(path, cslug, part, i, report)
+                         for i, (_, cslug, path) in enumerate(chapters, 1)]
+        jobs.extend(part.chapters)
+    return part
+
+
+def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report) -> Chapter:
+    text = read_text(path)
+    if len(text.encode()) > LARGE_CHAPTER_BYTES:
+        report.warn("W011", f"very large chapter ({len(text.encode()) // 1024} KiB): conversion "
+                    "may take minutes; consider splitting it", path)
+    front, body, offset = split_front_matter(text, path, CHAPTER_KEYS, report)
+    key = f"c{part.number}-{index}" if not part.implicit else f"c{index}"
+    chapter = Chapter(source=path, slug=slug, title=front.get("title") or "", body=None,  # type: ignore[arg-type]
+                      line_offset=offset, text=body, key=key, part=part, meta=front)
+    return chapter
+
+
+def _convert_all(chapters: list[Chapter]) -> None:
+    """Run pandoc once per file, in parallel threads (each call is its own process)."""
+    def convert(chapter: Chapter) -> None:
+        chapter.body = to_html(chapter.text, chapter.source, chapter.line_offset)
+
+    errors: list[BookError] = []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for future in [pool.submit(convert, c) for c in chapters]:
+            try:
+                future.result()
+            except BookError as exc:
+                errors.append(exc)
+    if errors:
+        raise BookError([d for e in errors for d in e.diagnostics])
+    for chapter in chapters:
+        _take_title(chapter)
+
+
+def _take_title(chapter: Chapter) -> None:
+    """The chapter's `#` heading is its title: move it out of the body into the model."""
+    if chapter.part is not None and chapter is chapter.part.intro:
+        return
+    first = chapter.body.find("h1")
+    if first is not None:
+        if not chapter.title:
+            chapter.title = " ".join(first.text_content().split())
+        if first.get("id"):
+            chapter.meta["heading_id"] = first.get("id")
+        parent = first.getparent()
+        if first.tail and first.tail.strip():
+            previous = first.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + first.tail
+            else:
+                parent.text = (parent.text or "") + first.tail
+        parent.remove(first)
+    if not chapter.title:
+        raise fail("E018", "chapter has no title: start it with a `# Title` line or give "
+                   "`title:` in its front matter", chapter.source, chapter.line_offset + 1)

@@ -1,0 +1,27 @@
+"""Language typography over every text node and title of the model (see typography.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..diagnostics import Report
+from ..model import Book
+from ..typography import apply_typography, typeset
+
+
+def run(book: Book, report: Report) -> None:
+    lang = book.config.lang
+    counts: Counter[str] = Counter()
+    for chapter in book.documents():
+        counts.update(apply_typography(chapter.body, lang))
+        for note in chapter.notes:
+            counts.update(apply_typography(note.body, lang))
+        chapter.title = typeset(chapter.title, lang)
+    for part in book.parts:
+        part.title = typeset(part.title, lang)
+        part.subtitle = typeset(part.subtitle, lang) if part.subtitle else None
+        part.summary = typeset(part.summary, lang) if part.summary else None
+    for target in book.targets.values():
+        if target.title:
+            target.title = typeset(target.title, lang)
+    book.stats["typography"] = dict(counts)

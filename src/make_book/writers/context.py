@@ -1,0 +1,62 @@
+"""What writers receive besides the book: where to write, the build's date, shared assets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Book, Image
+from .common import Edition, Linker, locale
+
+
+@dataclass
+class BuildContext:
+    """Per-build state shared by the writers; nothing here re-reads the manuscript."""
+
+    book: Book
+    staging: Path  # outputs go here first and move to dist/ only when all succeeded
+    cache: Path
+    epoch: int
+    covers: dict[str, Path] = field(default_factory=dict)  # edition key → cover JPEG
+    page_breaks: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+
+    @property
+    def colophon(self) -> str:
+        fonts = "Source Serif 4, Source Sans 3 (SIL Open Font License 1.1)"
+        if self.book.config.lang.startswith("fr"):
+            return f"Composé en {fonts} avec make-book."
+        return f"Set in {fonts} with make-book."
+
+    def cover_for(self, edition: Edition) -> Path:
+        return self.covers[edition.key]
+
+    def images_for(self, edition: Edition) -> list[Image]:
+        """The images an edition uses: those of its chapters and its parts' heroes."""
+        names: set[str] = set()
+        for part in edition.parts:
+            if part.hero is not None:
+                names.add(part.hero.name)
+            for chapter in ([part.intro] if part.intro else []) + part.chapters:
+                for img in chapter.body.iter("img"):
+                    names.add(img.get("src", "").removeprefix("images/"))
+        return sorted((i for i in self.book.images.values() if i.name in names),
+                      key=lambda i: i.name)
+
+    def epub_image_bytes(self, image: Image) -> bytes:
+        return image.source.read_bytes()
+
+    def font_bytes(self, font: Path) -> bytes:
+        return font.read_bytes()
+
+    def page_list(self, edition: Edition, linker: Linker) -> list[dict[str, str]]:
+        """Print page numbers carried into the EPUB, when the print PDF was laid out first."""
+        breaks = self.page_breaks.get(edition.key, {})
+        return [{"href": linker.href(anchor) or "", "label": label}
+                for marks in breaks.values() for label, anchor in marks]
+
+    def mark_page_breaks(self, body, doc) -> None:  # noqa: ANN001
+        """Insert `pagebreak` markers where the print edition turns a page (if known)."""
+        return None
+
+    def strings(self) -> dict[str, str]:
+        return locale(self.book)

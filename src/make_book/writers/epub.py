@@ -1,0 +1,249 @@
+"""The EPUB 3 writer: our own XHTML through Jinja2, EbookLib for the container and metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from ebooklib import epub
+
+from ..model import Book, Chapter
+from .common import (
+    Doc,
+    Edition,
+    Linker,
+    body_copy,
+    documents,
+    font_files,
+    font_licences,
+    inner_xhtml,
+    locale,
+    style_file,
+    template_env,
+)
+from .context import BuildContext
+
+EPUB_NS = "http://www.idpf.org/2007/ops"
+FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff2": "font/woff2"}
+
+
+def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
+    """Write `<slug>.epub` into ctx.staging and return its path."""
+    env = template_env()
+    t = locale(book)
+    lang = book.config.lang
+    docs = documents(book, edition)
+    linker = Linker(docs, ".xhtml")
+    ebook = epub.EpubBook()
+    _metadata(ebook, book, edition, ctx)
+    common = {"lang": lang, "t": t, "edition": edition}
+
+    cover = ctx.cover_for(edition)
+    ebook.add_item(_item("cover-image", f"images/{cover.name}", "image/jpeg", cover.read_bytes(),
+                         ["cover-image"]))
+    ebook.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    spine = []
+    cover_page = _page(env, "cover", "cover.xhtml", "epub/cover.xhtml",
+                       page_title=edition.title, cover_name=cover.name,
+                       cover_alt=f"{t['cover']} : {edition.title}" if lang.startswith("fr")
+                       else f"{t['cover']}: {edition.title}", **common)
+    spine.append(cover_page)
+    series_line = _series_line(book, edition)
+    title_page = _page(env, "titlepage", "titlepage.xhtml", "epub/titlepage.xhtml",
+                       page_title=edition.title, series_line=series_line,
+                       authors=book.config.authors, publisher=book.config.publisher,
+                       rights=book.config.rights, date=book.config.date,
+                       colophon=ctx.colophon, **common)
+    spine.append(title_page)
+
+    toc_entries = []
+    ncx: list = []
+    chapter_pages = []
+    for doc in docs:
+        page = _render_doc(env, book, doc, linker, ctx, common)
+        chapter_pages.append(page)
+        if doc.kind == "part":
+            part = doc.part
+            entry = {"href": page.file_name, "title": doc.title, "children": [],
+                     "forthcoming": part.forthcoming}
+            toc_entries.append(entry)
+            label = doc.title + (f" — {t['forthcoming']}" if part.forthcoming else "")
+            ncx.append([epub.Section(label, page.file_name), []])
+        else:
+            link = {"href": page.file_name, "title": doc.title}
+            if toc_entries and doc.part is not None and not doc.part.implicit:
+                toc_entries[-1]["children"].append(link)
+                ncx[-1][1].append(epub.Link(page.file_name, doc.title, doc.anchor))
+            else:
+                toc_entries.append({**link, "children": [], "forthcoming": False})
+                ncx.append(epub.Link(page.file_name, doc.title, doc.anchor))
+    page_list = ctx.page_list(edition, linker)
+    nav = _page(env, "nav", "nav.xhtml", "epub/nav.xhtml", page_title=t["contents"],
+                toc=toc_entries, bodymatter=chapter_pages[0].file_name, page_list=page_list,
+                **common)
+    nav.properties = ["nav"]
+    spine.append(nav)
+    spine.extend(chapter_pages)
+    for page in spine:
+        ebook.add_item(page)
+    ebook.spine = spine
+    ebook.toc = [tuple(entry) if isinstance(entry, list) else entry for entry in ncx]
+    ebook.add_item(epub.EpubNcx())
+
+    ebook.add_item(_item("css", "css/epub.css", "text/css",
+                         style_file(book, "epub.css").read_bytes()))
+    for font in font_files(book):
+        if font.suffix in FONT_TYPES:
+            ebook.add_item(_item(f"font-{font.stem}", f"fonts/{font.name}",
+                                 FONT_TYPES[font.suffix], ctx.font_bytes(font)))
+    for licence in font_licences(book):
+        # The OFL asks that the licence travel with the fonts; it is not a publication
+        # resource, so it sits outside the manifest, next to the fonts.
+        ebook.add_item(epub.EpubItem(uid=None, file_name=f"EPUB/fonts/{licence.name}",
+                                     content=licence.read_bytes(), manifest=False))
+    for image in ctx.images_for(edition):
+        ebook.add_item(_item(f"img-{image.name}", f"images/{image.name}", image.media_type,
+                             ctx.epub_image_bytes(image)))
+
+    out = ctx.staging / f"{edition.slug}.epub"
+    buffer = io.BytesIO()
+    mtime = dt.datetime.fromtimestamp(ctx.epoch, dt.UTC).replace(tzinfo=None)
+    epub.write_epub(buffer, ebook, {"mtime": mtime, "raise_exceptions": True,
+                                    "epub3_pages": False, "epub3_landmark": False})
+    out.write_bytes(normalise_zip(buffer.getvalue(), ctx.epoch))
+    return out
+
+
+def _metadata(ebook: epub.EpubBook, book: Book, edition: Edition, ctx: BuildContext) -> None:
+    config = book.config
+    ebook.set_identifier(edition.identifier)
+    ebook.set_title(edition.title)
+    ebook.set_language(config.lang)
+    for index, author in enumerate(config.authors, 1):
+        ebook.add_author(author, uid=f"creator{index}")
+    if config.publisher:
+        ebook.add_metadata("DC", "publisher", config.publisher)
+    if config.date:
+        ebook.add_metadata("DC", "date", config.date)
+    if config.rights:
+        ebook.add_metadata("DC", "rights", config.rights)
+    description = _description(book, edition)
+    if description:
+        ebook.add_metadata("DC", "description", description)
+    if config.series and edition.is_volume:
+        total = str(len(book.parts))
+        ebook.add_metadata(None, "meta", config.series,
+                           {"property": "belongs-to-collection", "id": "series"})
+        ebook.add_metadata(None, "meta", "series",
+                           {"property": "collection-type", "refines": "#series"})
+        ebook.add_metadata(None, "meta", str(edition.number),
+                           {"property": "group-position", "refines": "#series"})
+        ebook.add_metadata(None, "meta", "", {"name": "calibre:series", "content": config.series})
+        ebook.add_metadata(None, "meta", "", {"name": "calibre:series_index",
+                                              "content": str(edition.number)})
+        del total
+    for prop, value in ACCESSIBILITY:
+        ebook.add_metadata(None, "meta", value, {"property": prop})
+    ebook.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+                       {"property": "dcterms:conformsTo"})
+    ebook.add_metadata(None, "meta", "make-book", {"property": "a11y:certifiedBy"})
+
+
+ACCESSIBILITY = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "Reflowable text with structured headings, a navigable table of contents, "
+     "descriptions for every image and no hazards."),
+]
+
+
+def _description(book: Book, edition: Edition) -> str | None:
+    if book.config.description and not edition.is_volume:
+        return book.config.description
+    summaries = [p.summary for p in edition.parts if p.summary]
+    return " ".join(summaries) if summaries else None
+
+
+def _series_line(book: Book, edition: Edition) -> str | None:
+    series = book.config.series
+    if not series or not edition.is_volume:
+        return None
+    return locale(book)["series_volume"].format(series=series, number=edition.number,
+                                                total=len(book.parts))
+
+
+def _render_doc(env, book: Book, doc: Doc, linker: Linker, ctx: BuildContext,
+                common: dict) -> epub.EpubItem:
+    chapter: Chapter | None = doc.chapter if doc.kind == "chapter" else doc.part.intro
+    body_xhtml, notes_xhtml = "", ""
+    if chapter is not None:
+        body = body_copy(chapter.body)
+        linker.relink(body)
+        ctx.mark_page_breaks(body, doc)
+        body_xhtml = _epub_types(inner_xhtml(body))
+        notes = []
+        for note in chapter.notes:
+            note_body = body_copy(note.body)
+            linker.relink(note_body)
+            notes.append({"id": note.id, "number": note.number, "ref_id": note.ref_id,
+                          "html": _epub_types(inner_xhtml(note_body))})
+        notes_xhtml = env.get_template("epub/notes.xhtml").render(notes=notes, **common)
+    if doc.kind == "part":
+        return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/part.xhtml", page_title=doc.title,
+                     part=doc.part, hero=doc.part.hero, body=body_xhtml, notes=notes_xhtml,
+                     **common)
+    return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/chapter.xhtml", page_title=doc.title,
+                 chapter=chapter, body=body_xhtml, notes=notes_xhtml, **common)
+
+
+def _epub_types(markup: str) -> str:
+    """Give note calls their EPUB semantics. Done on the serialised text because lxml's HTML
+    elements cannot carry a prefixed attribute name such as `epub:type`."""
+    return markup.replace('class="noteref"', 'class="noteref" epub:type="noteref" '
+                          'role="doc-noteref"').replace('<span class="pagebreak" ',
+                                                        '<span class="pagebreak" '
+                                                        'epub:type="pagebreak" ')
+
+
+def _page(env, uid: str, file_name: str, template: str, **values) -> epub.EpubItem:
+    content = env.get_template(template).render(**values).encode("utf-8")
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
+                         content=content)
+    item.properties = []
+    return item
+
+
+def _item(uid: str, file_name: str, media_type: str, content: bytes,
+          properties: list[str] | None = None) -> epub.EpubItem:
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type, content=content)
+    item.properties = properties or []
+    return item
+
+
+def normalise_zip(data: bytes, epoch: int) -> bytes:
+    """Rewrite the container for identical bytes at every build: `mimetype` first and
+    stored, then every entry in name order with one fixed timestamp."""
+    stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.UTC).timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(n for n in source.namelist() if n != "mimetype")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        info = zipfile.ZipInfo("mimetype", stamp)
+        info.compress_type = zipfile.ZIP_STORED
+        target.writestr(info, source.read("mimetype"))
+        for name in names:
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()
