@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from weasyprint.text.fonts import FontConfiguration
 
 from ..model import Book, Image
 from .common import Edition, Linker, locale
@@ -26,6 +29,15 @@ class BuildContext:
         if self.book.config.lang.startswith("fr"):
             return f"Composé en {fonts} avec make-book."
         return f"Set in {fonts} with make-book."
+
+    @cached_property
+    def font_config(self) -> FontConfiguration:
+        """One font configuration for every PDF of the build (fonts are loaded once)."""
+        return FontConfiguration()
+
+    def record_pages(self, edition: Edition, document) -> None:  # noqa: ANN001
+        """Remember where the print edition turns its pages (for the EPUB's page list)."""
+        return None
 
     def cover_for(self, edition: Edition) -> Path:
         return self.covers[edition.key]

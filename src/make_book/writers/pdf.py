@@ -1,2 +1,163 @@
-def write(book, edition, ctx):
-    return []
+"""The PDF writer: one HTML document per edition and variant, laid out by WeasyPrint.
+
+Two variants: `print` (trim size, bleed and crop marks when asked, chapters on recto pages,
+blank versos) and `screen` (no bleed, no blank pages, coloured links, cover first).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import html
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from ..locales import ordinal_part
+from ..model import Book, Chapter
+from .common import (
+    Doc,
+    Edition,
+    Linker,
+    body_copy,
+    documents,
+    font_files,
+    inner_html,
+    locale,
+    style_file,
+    template_env,
+)
+from .context import BuildContext
+
+VARIANTS = ("print", "screen")
+
+
+def write(book: Book, edition: Edition, ctx: BuildContext) -> list[Path]:
+    """Write `<slug>.pdf` (print) and `<slug>-screen.pdf` into ctx.staging."""
+    return [write_variant(book, edition, ctx, variant) for variant in VARIANTS]
+
+
+def write_variant(book: Book, edition: Edition, ctx: BuildContext, variant: str) -> Path:
+    source = render_html(book, edition, ctx, variant)
+    document = HTML(string=source, base_url=str(book.root)).render(
+        font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
+    if variant == "print":
+        ctx.record_pages(edition, document)
+    suffix = "" if variant == "print" else "-screen"
+    out = ctx.staging / f"{edition.slug}{suffix}.pdf"
+    document.write_pdf(out, uncompressed_pdf=False, pdf_identifier=edition.identifier.encode(),
+                       srgb=True, pdf_variant=None)
+    return out
+
+
+def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str) -> str:
+    """The whole edition as one HTML document, ready for WeasyPrint."""
+    t = locale(book)
+    lang = book.config.lang
+    docs = documents(book, edition)
+    linker = Linker(docs, "", single_file=True)
+    rendered = []
+    for doc in docs:
+        chapter: Chapter | None = doc.chapter if doc.kind == "chapter" else doc.part.intro
+        body = _pdf_body(book, chapter, linker) if chapter is not None else ""
+        hero = None
+        if doc.kind == "part" and doc.part.hero is not None:
+            hero = doc.part.hero.source.as_uri()
+        rendered.append({"kind": doc.kind, "title": doc.title, "part": doc.part,
+                         "chapter": doc.chapter, "body": body, "hero": hero})
+    entries = _toc_entries(book, docs)
+    config = book.config
+    series_line = None
+    if config.series and edition.is_volume:
+        series_line = t["series_volume"].format(series=config.series, number=edition.number,
+                                                total=len(book.parts))
+    return template_env().get_template("pdf/book.html").render(
+        lang=lang, t=t, edition=edition, docs=rendered, entries=entries, variant=variant,
+        authors=config.authors, publisher=config.publisher, rights=config.rights,
+        date=config.date, description=" ".join(p.summary for p in edition.parts if p.summary),
+        keywords=", ".join(filter(None, [config.series, edition.title])),
+        series_line=series_line, colophon=ctx.colophon, toc_position=config.pdf.toc,
+        cover=ctx.cover_for(edition).as_uri(), page_css=page_css(book, edition, variant))
+
+
+def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
+    entries = []
+    for doc in docs:
+        if doc.kind == "part":
+            entries.append({"kind": "part", "anchor": doc.part.key, "title": doc.title,
+                            "ordinal": ordinal_part(book.config.lang, doc.part.number),
+                            "forthcoming": doc.part.forthcoming})
+        else:
+            entries.append({"kind": "chapter", "anchor": doc.chapter.key, "title": doc.title,
+                            "ordinal": None, "forthcoming": False})
+    return entries
+
+
+def _pdf_body(book: Book, chapter: Chapter, linker: Linker) -> str:
+    """A body for print: images as file URIs, each note moved to its call."""
+    body = body_copy(chapter.body)
+    linker.relink(body)
+    for img in body.iter("img"):
+        name = img.get("src", "").removeprefix("images/")
+        image = next((i for i in book.images.values() if i.name == name), None)
+        if image is not None:
+            img.set("src", image.source.as_uri())
+    notes = {n.id: n for n in chapter.notes}
+    for call in list(body.find_class("noteref")):
+        note = notes.get(call.get("href", "").split("#")[-1])
+        if note is None:
+            continue
+        call.getparent().replace(call, _footnote(note.body, linker, call.tail))
+    for link in body.iter("a"):
+        if link.get("href", "").startswith(("http://", "https://")):
+            link.set("class", (link.get("class", "") + " url").strip())
+    return inner_html(body)
+
+
+def _footnote(note_body: html.HtmlElement, linker: Linker, tail: str | None) -> html.HtmlElement:
+    """`<span class="footnote">`: WeasyPrint floats it to the foot of the call's page.
+    Paragraphs become spans, since a block inside a <p> would be split off by the parser."""
+    span = html.Element("span", {"class": "footnote"})
+    note = body_copy(note_body)
+    linker.relink(note)
+    span.text = note.text
+    for child in note:
+        if child.tag == "p":
+            child.tag = "span"
+            child.set("class", "note-para")
+        span.append(child)
+    span.tail = tail
+    return span
+
+
+def page_css(book: Book, edition: Edition, variant: str) -> str:
+    """The stylesheet: fonts from their files, page geometry from book.toml, then pdf.css."""
+    pdf = book.config.pdf
+    fonts = "\n".join(_font_face(font) for font in font_files(book))
+    width, height = pdf.width_mm, pdf.height_mm
+    geometry = f"""
+@page {{ size: {width}mm {height}mm; }}
+:root {{ --book-title: "{_css_string(book.config.title)}"; }}
+"""
+    if variant == "print" and pdf.bleed_mm:
+        geometry += f"@page {{ bleed: {pdf.bleed_mm}mm; }}\n"
+    if variant == "print" and pdf.marks:
+        geometry += "@page { marks: crop; }\n"
+    running = f"""
+@page :left {{ @top-left {{ content: "{_css_string(edition.title)}"; }} }}
+"""
+    return fonts + geometry + style_file(book, "pdf.css").read_text(encoding="utf-8") + running
+
+
+def _font_face(font: Path) -> str:
+    name = font.stem
+    family = "Book Sans" if "Sans" in name else (
+        "Book Display" if "Display" in name else "Book Serif")
+    style = "italic" if name.endswith(("It", "Italic")) else "normal"
+    weight = 600 if "Semibold" in name else (700 if "Bold" in name else 400)
+    return (f'@font-face {{ font-family: "{family}"; font-style: {style}; '
+            f'font-weight: {weight}; src: url("{font.as_uri()}"); }}')
+
+
+def _css_string(text: str) -> str:
+    # Also keeps `</style>` out of the inline stylesheet: `<` is written as a CSS escape.
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
