@@ -1,0 +1,21 @@
+# The two commands of the README: `make book` and `make test`.
+.PHONY: book test lint bench clean
+
+book:
+	@scripts/setup.sh
+	.venv/bin/make-book build
+
+test:
+	@scripts/setup.sh --test
+	.venv/bin/python -m pytest
+
+lint:
+	@scripts/setup.sh --test
+	.venv/bin/ruff check src tests scripts
+
+bench:
+	@scripts/setup.sh
+	.venv/bin/python scripts/bench.py
+
+clean:
+	rm -rf dist .cache

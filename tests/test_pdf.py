@@ -1,0 +1,199 @@
+"""PDF editions checked by parsing them: size, fonts, outline, TOC pages, running heads."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import pdftoppm_available
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def print_pdf(series) -> PdfReader:
+    return PdfReader(series.file("intelligence-abondante.pdf"))
+
+
+@pytest.fixture(scope="module")
+def screen_pdf(series) -> PdfReader:
+    return PdfReader(series.file("intelligence-abondante-screen.pdf"))
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def test_every_edition_has_print_and_screen(series):
+    names = sorted(p.name for p in series.dist.glob("*.pdf"))
+    assert names == [
+        "intelligence-abondante-3-quand-l-execution-s-effondre-screen.pdf",
+        "intelligence-abondante-3-quand-l-execution-s-effondre.pdf",
+        "intelligence-abondante-screen.pdf",
+        "intelligence-abondante.pdf",
+    ]
+
+
+def test_print_is_a5_with_bleed(print_pdf):
+    page = print_pdf.pages[0]
+    trim = page.trimbox
+    assert abs(float(trim.width) - 148 * MM) < 0.5
+    assert abs(float(trim.height) - 210 * MM) < 0.5
+    bleed = page.bleedbox
+    assert abs(float(bleed.width) - 154 * MM) < 0.5  # 3 mm on each side
+    assert float(page.mediabox.width) >= float(bleed.width) - 0.01
+
+
+def test_screen_is_a5_without_bleed(screen_pdf):
+    box = screen_pdf.pages[1].mediabox
+    assert abs(float(box.width) - 148 * MM) < 0.5
+    assert abs(float(box.height) - 210 * MM) < 0.5
+
+
+def _fonts(reader: PdfReader) -> dict[str, dict]:
+    found = {}
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        fonts = resources.get("/Font") or {}
+        for font in fonts.values():
+            font = font.get_object()
+            found[str(font.get("/BaseFont"))] = font
+    return found
+
+
+@pytest.mark.parametrize("which", ["print_pdf", "screen_pdf"])
+def test_fonts_embedded_none_type3(which, request):
+    reader = request.getfixturevalue(which)
+    fonts = _fonts(reader)
+    assert fonts
+    for name, font in fonts.items():
+        assert font.get("/Subtype") != "/Type3", name
+        descendants = font.get("/DescendantFonts")
+        descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+        descriptor = descriptor.get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+    names = " ".join(fonts)
+    assert "Book-Serif" in names and "DejaVu" not in names
+
+
+def _outline(reader: PdfReader, items=None, depth=0) -> list[tuple[int, str, int]]:
+    items = reader.outline if items is None else items
+    found = []
+    for item in items:
+        if isinstance(item, list):
+            found += _outline(reader, item, depth + 1)
+        else:
+            found.append((depth, item.title, reader.get_destination_page_number(item)))
+    return found
+
+
+def test_outline_is_the_table_of_contents(print_pdf):
+    outline = _outline(print_pdf)
+    titles = [t for _, t, _ in outline]
+    assert "Quand l’exécution s’effondre" in titles
+    assert "Un manuel pratique" in titles
+    chapters = [t for d, t, _ in outline if d == 1]
+    assert len(chapters) == 9
+    assert chapters[-1] == "Vous êtes maintenant un architecte de l’inversion"
+
+
+def test_toc_page_numbers_match_where_chapters_start(print_pdf):
+    texts = page_texts(print_pdf)
+    toc_index = next(i for i, t in enumerate(texts) if "Table des matières" in t)
+    toc = texts[toc_index]
+    outline = {t: p for _, t, p in _outline(print_pdf)}
+    checked = 0
+    for title, page in outline.items():
+        if title == "Table des matières":
+            continue
+        start = re.escape(title[:18])
+        match = re.search(rf"{start}[^\n]*?(\d+)\s*$", toc, re.M)
+        assert match, f"{title} not in the table of contents"
+        assert int(match.group(1)) == page + 1, title
+        checked += 1
+    assert checked >= 13
+
+
+def test_chapters_and_parts_start_on_odd_pages_in_print(print_pdf):
+    for depth, title, page in _outline(print_pdf):
+        if title != "Table des matières":
+            assert (page + 1) % 2 == 1, f"{title} starts on page {page + 1}"
+
+
+def test_screen_has_no_blank_pages_and_cover_first(screen_pdf):
+    texts = page_texts(screen_pdf)
+    assert texts[0].strip() == ""  # the cover is an image
+    assert screen_pdf.pages[0].images, "the screen PDF opens on its cover"
+    blank = [i + 1 for i, t in enumerate(texts[1:], 1) if not t.strip()
+             and len(screen_pdf.pages[i].images) == 0]
+    assert blank == []
+
+
+def test_running_heads_absent_from_blank_pages_and_openings(print_pdf):
+    texts = page_texts(print_pdf)
+    outline = _outline(print_pdf)
+    openings = {p for _, _, p in outline}
+    for index, text in enumerate(texts):
+        if index in openings:
+            assert not text.strip().lower().startswith("intelligence abondante"), index + 1
+    blanks = [i for i, t in enumerate(texts) if not t.strip()]
+    assert blanks, "the print variant has blank versos"
+    for index in blanks:
+        assert len(print_pdf.pages[index].images) == 0
+
+
+def test_running_heads_on_text_pages(print_pdf):
+    """Left pages carry the book's title, right pages the chapter's, except openings."""
+    texts = page_texts(print_pdf)
+    outline = sorted((p, t, d) for d, t, p in _outline(print_pdf))
+    chapters = [(p, t) for p, t, d in outline if d == 1]
+    checked = 0
+    for (start, title), (end, _) in zip(chapters, chapters[1:] + [(len(texts), "")],
+                                        strict=True):
+        for index in range(start + 1, end):
+            lines = [line.strip().lower() for line in texts[index].splitlines() if line.strip()]
+            if not lines or index + 1 == end and len(lines) < 3:
+                continue
+            head = " ".join(lines[-2:] + lines[:1])  # pypdf may put margin boxes last
+            if (index + 1) % 2 == 0:
+                assert "intelligence abondante" in head, index + 1
+            else:
+                assert title.lower()[:20] in " ".join(lines), index + 1
+            checked += 1
+    assert checked >= 8
+
+
+def test_extracted_text_holds_the_whole_chapter(print_pdf):
+    text = re.sub(r"\s+", " ", " ".join(page_texts(print_pdf)))
+    text = re.sub(r"-\s", "", text)
+    for sentence in ["Ce ne sont pas des exceptions.", "Les outils sont là.",
+                     "Mais certains moments remodèlent vraiment tout."]:
+        assert sentence.replace("'", "’") in text
+
+
+def test_pdf_metadata(print_pdf):
+    info = print_pdf.metadata
+    assert info.title == "Intelligence abondante"
+    assert "exponentiel" in (info.subject or "")
+
+
+def test_footnotes_sit_on_the_page_of_their_call(mini_book):
+    reader = PdfReader(mini_book.file("a-small-book.pdf"))
+    texts = page_texts(reader)
+    for note in ("The first note, with", "The second note."):
+        pages = [i for i, t in enumerate(texts) if note in t]
+        assert pages, note
+        assert "Notes" not in texts[pages[0]].split(note)[0][-20:]
+    call_page = next(i for i, t in enumerate(texts) if "lay open." in t)
+    assert "The first note" in texts[call_page]
+
+
+def test_pages_render_to_png(series, tmp_path):
+    pdftoppm_available()
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "3",
+                    str(series.file("intelligence-abondante.pdf")), str(tmp_path / "p")],
+                   check=True)
+    assert len(list(tmp_path.glob("p-*.png"))) == 3
