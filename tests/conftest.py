@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def pdftoppm_available() -> None:
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The real `make-book` command in a subprocess (exit codes and stderr as a user sees)."""
-    exe = shutil.which("make-book")
+    beside = Path(sys.executable).parent / "make-book"
+    exe = str(beside) if beside.exists() else shutil.which("make-book")
     assert exe, "make-book is not installed in this environment: run `scripts/setup.sh --test`"
     return subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, timeout=600)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .diagnostics import BookError, MakeBookError
@@ -84,7 +85,7 @@ def build(ctx: click.Context, path: Path = Path("."), formats: str = "epub,pdf,h
         raise MakeBookError(f"internal error: {exc.__class__.__name__}: {exc} "
                             "(run with --debug for the traceback)") from None
     for warning in result.report.warnings:
-        console.print(f"[yellow]warning[/yellow] {warning.format(path.resolve())}")
+        console.print(f"[yellow]warning[/yellow] {escape(warning.format(path.resolve()))}")
     root = (out or path / "dist").resolve()
     for output in result.outputs:
         size = sum(f.stat().st_size for f in output.rglob("*")) if output.is_dir() \

@@ -110,8 +110,11 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
     out = ctx.staging / f"{edition.slug}.epub"
     buffer = io.BytesIO()
     mtime = dt.datetime.fromtimestamp(ctx.epoch, dt.UTC).replace(tzinfo=None)
-    epub.write_epub(buffer, ebook, {"mtime": mtime, "raise_exceptions": True,
-                                    "epub3_pages": False, "epub3_landmark": False})
+    writer = _Writer(buffer, ebook, {"mtime": mtime, "raise_exceptions": True,
+                                     "epub3_pages": False, "epub3_landmark": False})
+    writer.lang = lang
+    writer.process()
+    writer.write()
     out.write_bytes(normalise_zip(buffer.getvalue(), ctx.epoch))
     return out
 
@@ -228,6 +231,17 @@ def _item(uid: str, file_name: str, media_type: str, content: bytes,
     item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type, content=content)
     item.properties = properties or []
     return item
+
+
+class _Writer(epub.EpubWriter):
+    """EbookLib's writer, plus the package's `xml:lang` that Ace requires (EbookLib has no
+    option for it)."""
+
+    lang = "en"
+
+    def _write_opf_file(self, root) -> None:  # noqa: ANN001
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.lang)
+        super()._write_opf_file(root)
 
 
 def normalise_zip(data: bytes, epoch: int) -> bytes:

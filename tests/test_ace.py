@@ -1,0 +1,42 @@
+"""Ace by DAISY on the series' EPUBs: no accessibility violation at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ACE = Path(__file__).resolve().parents[1] / "tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def run_ace(epub: Path, out: Path) -> dict:
+    if not ACE.exists() or not CHROMIUM.exists():
+        pytest.fail("Ace by DAISY needs Node.js and Chromium: run `scripts/setup.sh --test` "
+                    "(apt-get install -y chromium nodejs npm; cd tools/ace && "
+                    "PUPPETEER_SKIP_DOWNLOAD=1 npm install)", pytrace=False)
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)}
+    subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(out), str(epub)],
+                   env=env, check=True, capture_output=True, timeout=300)
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def violations(report: dict) -> list[str]:
+    return [f"{a['earl:testSubject']['url']}: {x['earl:test']['dct:title']} "
+            f"({x['earl:test']['earl:impact']}) {x['earl:result']['dct:description']}"
+            for a in report["assertions"] for x in a.get("assertions", [])]
+
+
+def test_ace_reports_no_violation(series, tmp_path):
+    epubs = sorted(series.dist.glob("*.epub"))
+    assert len(epubs) == 2
+    for index, epub in enumerate(epubs):
+        report = run_ace(epub, tmp_path / str(index))
+        assert violations(report) == [], epub.name
+        assert report["earl:result"]["earl:outcome"] == "pass"
+        # Ace also reads the accessibility metadata it expects.
+        metadata = report["a11y-metadata"]
+        assert "schema:accessMode" in metadata["present"]
