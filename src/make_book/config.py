@@ -77,8 +77,15 @@ _PDF_KEYS = {
     "toc": ((str,), "\"front\" or \"end\""),
 }
 _NUMBERING_KEYS = {"figures": ((str,), "\"part\" or \"book\"")}
+# Defaults for `make-book build`; MAKEBOOK_* variables and options override them (cli.py).
+_BUILD_KEYS = {
+    "formats": ((str, list), "a list such as [\"epub\", \"html\"]"),
+    "edition": ((str,), "\"all\", \"omnibus\" or \"part-N\""),
+    "out": ((str,), "a folder such as \"dist\""),
+    "strict": ((bool,), "true or false"),
+}
 _TABLES = {"book": _BOOK_KEYS, "series": _SERIES_KEYS, "pdf": _PDF_KEYS,
-           "numbering": _NUMBERING_KEYS}
+           "numbering": _NUMBERING_KEYS, "build": _BUILD_KEYS}
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 

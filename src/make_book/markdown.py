@@ -23,7 +23,9 @@ def to_html(markdown: str, source: Path, line_offset: int = 0) -> html.HtmlEleme
                                        extra_args=PANDOC_ARGS, verify_format=False)
     except RuntimeError as exc:
         message = str(exc).strip().splitlines()[-1] if str(exc).strip() else "pandoc failed"
-        match = re.search(r"line (\d+)", message)
+        # pandoc names the position as "(line N, column M)" on an earlier line of its message.
+        match = re.search(r"\(line (\d+), column \d+\)", str(exc)) or re.search(r"line (\d+)",
+                                                                                  message)
         line = int(match.group(1)) + line_offset if match else None
         raise fail("E020", f"pandoc could not convert this file: {message}", source, line) from None
     if not output.strip():
