@@ -46,6 +46,7 @@ class BookConfig:
     rights: str | None = None
     identifier: str = ""
     description: str | None = None
+    version: str | None = None  # names the release files
     series: str | None = None
     figure_numbering: str = "part"
     pdf: PdfConfig = field(default_factory=PdfConfig)
@@ -68,6 +69,7 @@ _BOOK_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "rights": ((str,), "a string"),
     "identifier": ((str,), "an ISBN or URN"),
     "description": ((str,), "a string"),
+    "version": ((str,), "a version such as \"1.0.0\""),
 }
 _SERIES_KEYS = {"name": ((str,), "a string")}
 _PDF_KEYS = {
@@ -87,6 +89,8 @@ _BUILD_KEYS = {
 _TABLES = {"book": _BOOK_KEYS, "series": _SERIES_KEYS, "pdf": _PDF_KEYS,
            "numbering": _NUMBERING_KEYS, "build": _BUILD_KEYS}
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# A release version goes into file names: no spaces, slashes or leading dot.
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
 
 
 def _key_line(text: str, table: str, key: str) -> int | None:
@@ -182,6 +186,10 @@ def load_config(path: Path) -> tuple[BookConfig, Report]:
                          path, _key_line(text, "book", "date"))
             date = None
 
+    version = book.get("version")
+    if version is not None and not VERSION.match(version):
+        report.error("E005", f"[book] version must be letters, digits and . _ + - such as "
+                     f"\"1.0.0\", not {version!r}", path, _key_line(text, "book", "version"))
     pdf = _pdf_config(values.get("pdf", {}), report, path, text)
     figures = values.get("numbering", {}).get("figures", "part")
     if figures not in ("part", "book"):
@@ -199,6 +207,7 @@ def load_config(path: Path) -> tuple[BookConfig, Report]:
         rights=book.get("rights"),
         identifier=book.get("identifier") or stable_uuid(title),
         description=book.get("description"),
+        version=version,
         series=values.get("series", {}).get("name"),
         figure_numbering=figures,
         pdf=pdf,
