@@ -141,18 +141,33 @@ def test_running_heads_absent_from_blank_pages_and_openings(print_pdf):
             assert not text.strip().lower().startswith("intelligence abondante"), index + 1
     blanks = [i for i, t in enumerate(texts) if not t.strip()]
     assert blanks, "the print variant has blank versos"
-    for index in blanks:
-        assert len(print_pdf.pages[index].images) == 0
+
+
+def test_blank_versos_are_truly_blank(series, print_pdf, tmp_path):
+    """No running head, folio or anything else on the pages left blank before a recto."""
+    from PIL import Image
+
+    pdftoppm_available()
+    texts = page_texts(print_pdf)
+    blanks = [i + 1 for i, t in enumerate(texts) if not t.strip()]
+    assert blanks
+    for number in blanks:
+        prefix = tmp_path / f"b{number}"
+        subprocess.run(["pdftoppm", "-png", "-r", "20", "-gray", "-f", str(number), "-l",
+                        str(number), str(series.file("intelligence-abondante.pdf")),
+                        str(prefix)], check=True)
+        image = Image.open(next(tmp_path.glob(f"b{number}*.png")))
+        assert image.convert("L").getextrema()[0] >= 250, f"page {number} is not blank"
 
 
 def test_running_heads_on_text_pages(print_pdf):
     """Left pages carry the book's title, right pages the chapter's, except openings."""
     texts = page_texts(print_pdf)
     outline = sorted((p, t, d) for d, t, p in _outline(print_pdf))
-    chapters = [(p, t) for p, t, d in outline if d == 1]
+    starts = [p for p, _, _ in outline] + [len(texts)]
+    chapters = [(p, t, min(s for s in starts if s > p)) for p, t, d in outline if d == 1]
     checked = 0
-    for (start, title), (end, _) in zip(chapters, chapters[1:] + [(len(texts), "")],
-                                        strict=True):
+    for start, title, end in chapters:
         for index in range(start + 1, end):
             lines = [line.strip().lower() for line in texts[index].splitlines() if line.strip()]
             if not lines or index + 1 == end and len(lines) < 3:
@@ -197,3 +212,34 @@ def test_pages_render_to_png(series, tmp_path):
                     str(series.file("intelligence-abondante.pdf")), str(tmp_path / "p")],
                    check=True)
     assert len(list(tmp_path.glob("p-*.png"))) == 3
+
+
+def test_epub_page_list_matches_the_print_pages(series, print_pdf):
+    """Each page-break marker of the EPUB sits before text that the print PDF shows on that
+    page: a reader of the EPUB can cite the printed book."""
+    import zipfile
+
+    from lxml import etree
+
+    xhtml_ns = "{http://www.w3.org/1999/xhtml}"
+    texts = [re.sub(r"\s+", " ", re.sub(r"-\n", "", t)) for t in page_texts(print_pdf)]
+    checked = 0
+    with zipfile.ZipFile(series.file("intelligence-abondante.epub")) as z:
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+        page_list = nav.find(f".//{xhtml_ns}nav[@id='page-list']")
+        assert page_list is not None
+        entries = [a.get("href") for a in page_list.iter(f"{xhtml_ns}a")]
+        assert len(entries) >= 25
+        for href in entries:
+            name, anchor = href.split("#")
+            doc = etree.fromstring(z.read(f"EPUB/{name}"))
+            marker = doc.find(f".//*[@id='{anchor}']")
+            assert marker.get("{http://www.idpf.org/2007/ops}type") == "pagebreak"
+            block = marker.getnext()
+            if block is None or not "".join(block.itertext()).strip():
+                continue
+            words = " ".join("".join(block.itertext()).split()[:4])
+            number = int(marker.get("aria-label"))
+            assert words in texts[number - 1], (href, words)
+            checked += 1
+    assert checked >= 20

@@ -92,6 +92,7 @@ def documents(book: Book, edition: Edition) -> list[Doc]:
             doc = Doc("part", f"{part.number:02d}-{part.slug}", part.title, part)
             doc.anchors.add(part.key)
             if part.intro is not None:
+                doc.anchors.add(part.intro.key)
                 doc.anchors.update(_ids(part.intro.body))
             docs.append(doc)
         for index, chapter in enumerate(part.chapters, 1):

@@ -9,7 +9,9 @@ from pathlib import Path
 from weasyprint.text.fonts import FontConfiguration
 
 from ..model import Book, Image
+from ..renditions import epub_rendition
 from .common import Edition, Linker, locale
+from .pagination import insert_markers, page_starts
 
 
 @dataclass
@@ -21,7 +23,7 @@ class BuildContext:
     cache: Path
     epoch: int
     covers: dict[str, Path] = field(default_factory=dict)  # edition key → cover JPEG
-    page_breaks: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    page_breaks: dict[str, dict[str, list[tuple[str, int]]]] = field(default_factory=dict)
 
     @property
     def colophon(self) -> str:
@@ -35,9 +37,9 @@ class BuildContext:
         """One font configuration for every PDF of the build (fonts are loaded once)."""
         return FontConfiguration()
 
-    def record_pages(self, edition: Edition, document) -> None:  # noqa: ANN001
+    def record_pages(self, edition: Edition, document, anchors) -> None:  # noqa: ANN001
         """Remember where the print edition turns its pages (for the EPUB's page list)."""
-        return None
+        self.page_breaks[edition.key] = page_starts(document, anchors)
 
     def cover_for(self, edition: Edition) -> Path:
         return self.covers[edition.key]
@@ -55,20 +57,29 @@ class BuildContext:
                       key=lambda i: i.name)
 
     def epub_image_bytes(self, image: Image) -> bytes:
-        return image.source.read_bytes()
+        """The EPUB rendition (format, name and media type as `image.name`/`media_type`)."""
+        return epub_rendition(image, self.cache).read_bytes()
 
     def font_bytes(self, font: Path) -> bytes:
         return font.read_bytes()
 
     def page_list(self, edition: Edition, linker: Linker) -> list[dict[str, str]]:
         """Print page numbers carried into the EPUB, when the print PDF was laid out first."""
-        breaks = self.page_breaks.get(edition.key, {})
-        return [{"href": linker.href(anchor) or "", "label": label}
-                for marks in breaks.values() for label, anchor in marks]
+        entries = []
+        for key, marks in self.page_breaks.get(edition.key, {}).items():
+            page = linker.href(key)
+            if page is None:
+                continue
+            page = page.split("#")[0]
+            entries += [{"href": f"{page}#page-{label}", "label": label, "n": int(label)}
+                        for label, _ in marks]
+        return sorted(entries, key=lambda e: e["n"])
 
-    def mark_page_breaks(self, body, doc) -> None:  # noqa: ANN001
+    def mark_page_breaks(self, body, key: str, edition: Edition) -> None:  # noqa: ANN001
         """Insert `pagebreak` markers where the print edition turns a page (if known)."""
-        return None
+        marks = self.page_breaks.get(edition.key, {}).get(key)
+        if marks:
+            insert_markers(body, marks)
 
     def strings(self) -> dict[str, str]:
         return locale(self.book)

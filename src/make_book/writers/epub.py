@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from ..config import stable_uuid
 from ..model import Book, Chapter
 from .common import (
     Doc,
@@ -62,7 +63,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
     ncx: list = []
     chapter_pages = []
     for doc in docs:
-        page = _render_doc(env, book, doc, linker, ctx, common)
+        page = _render_doc(env, book, doc, linker, ctx, common, edition)
         chapter_pages.append(page)
         if doc.kind == "part":
             part = doc.part
@@ -80,6 +81,15 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
                 toc_entries.append({**link, "children": [], "forthcoming": False})
                 ncx.append(epub.Link(page.file_name, doc.title, doc.anchor))
     page_list = ctx.page_list(edition, linker)
+    if page_list:
+        # The page numbers come from the print PDF of the same build: name it as their source.
+        source = stable_uuid(edition.identifier, "print")
+        ebook.add_metadata("DC", "source", source, {"id": "print-source"})
+        ebook.add_metadata(None, "meta", "pagination",
+                           {"refines": "#print-source", "property": "source-of"})
+        ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+        for feature in ("pageBreakMarkers", "pageNavigation"):
+            ebook.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     nav = _page(env, "nav", "nav.xhtml", "epub/nav.xhtml", page_title=t["contents"],
                 toc=toc_entries, bodymatter=chapter_pages[0].file_name, page_list=page_list,
                 **common)
@@ -186,13 +196,13 @@ def _series_line(book: Book, edition: Edition) -> str | None:
 
 
 def _render_doc(env, book: Book, doc: Doc, linker: Linker, ctx: BuildContext,
-                common: dict) -> epub.EpubItem:
+                common: dict, edition: Edition) -> epub.EpubItem:
     chapter: Chapter | None = doc.chapter if doc.kind == "chapter" else doc.part.intro
     body_xhtml, notes_xhtml = "", ""
     if chapter is not None:
         body = body_copy(chapter.body)
         linker.relink(body)
-        ctx.mark_page_breaks(body, doc)
+        ctx.mark_page_breaks(body, chapter.key, edition)
         body_xhtml = _epub_types(inner_xhtml(body))
         notes = []
         for note in chapter.notes:

@@ -14,6 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..locales import ordinal_part
 from ..model import Book, Chapter
+from ..renditions import cache_dir, print_source
 from .common import (
     Doc,
     Edition,
@@ -27,6 +28,7 @@ from .common import (
     template_env,
 )
 from .context import BuildContext
+from .pagination import BlockRef, tag_blocks
 
 VARIANTS = ("print", "screen")
 
@@ -37,19 +39,21 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> list[Path]:
 
 
 def write_variant(book: Book, edition: Edition, ctx: BuildContext, variant: str) -> Path:
-    source = render_html(book, edition, ctx, variant)
+    anchors: dict[str, BlockRef] = {}
+    source = render_html(book, edition, ctx, variant, anchors)
     document = HTML(string=source, base_url=str(book.root)).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
     if variant == "print":
-        ctx.record_pages(edition, document)
+        ctx.record_pages(edition, document, anchors)
     suffix = "" if variant == "print" else "-screen"
     out = ctx.staging / f"{edition.slug}{suffix}.pdf"
     document.write_pdf(out, uncompressed_pdf=False, pdf_identifier=edition.identifier.encode(),
-                       srgb=True, pdf_variant=None)
+                       pdf_variant=None)
     return out
 
 
-def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str) -> str:
+def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str,
+                anchors: dict[str, BlockRef] | None = None) -> str:
     """The whole edition as one HTML document, ready for WeasyPrint."""
     t = locale(book)
     lang = book.config.lang
@@ -58,10 +62,10 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str) -
     rendered = []
     for doc in docs:
         chapter: Chapter | None = doc.chapter if doc.kind == "chapter" else doc.part.intro
-        body = _pdf_body(book, chapter, linker) if chapter is not None else ""
+        body = _pdf_body(book, chapter, linker, anchors) if chapter is not None else ""
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
-            hero = doc.part.hero.source.as_uri()
+            hero = print_source(doc.part.hero, cache_dir(book.root)).as_uri()
         rendered.append({"kind": doc.kind, "title": doc.title, "part": doc.part,
                          "chapter": doc.chapter, "body": body, "hero": hero})
     entries = _toc_entries(book, docs)
@@ -92,15 +96,20 @@ def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
     return entries
 
 
-def _pdf_body(book: Book, chapter: Chapter, linker: Linker) -> str:
-    """A body for print: images as file URIs, each note moved to its call."""
+def _pdf_body(book: Book, chapter: Chapter, linker: Linker,
+              anchors: dict[str, BlockRef] | None) -> str:
+    """A body for print: images as file URIs, each note moved to its call, blocks anchored
+    so that page starts can be found after layout."""
     body = body_copy(chapter.body)
     linker.relink(body)
+    if anchors is not None:
+        tag_blocks(body, chapter.key, anchors)
+        anchors[chapter.key] = (chapter.key, -1)
     for img in body.iter("img"):
         name = img.get("src", "").removeprefix("images/")
         image = next((i for i in book.images.values() if i.name == name), None)
         if image is not None:
-            img.set("src", image.source.as_uri())
+            img.set("src", print_source(image, cache_dir(book.root)).as_uri())
     notes = {n.id: n for n in chapter.notes}
     for call in list(body.find_class("noteref")):
         note = notes.get(call.get("href", "").split("#")[-1])

@@ -1,0 +1,62 @@
+"""Print page numbers carried into the EPUB: where the print PDF turns its pages.
+
+The print PDF gives each top-level block of a chapter an anchor; once WeasyPrint has laid
+the pages out, the first block that starts on each page tells where that page begins. The
+EPUB then gets an `epub:type="pagebreak"` marker before that block and a `page-list` entry.
+The precision is a block (paragraph, heading, figure): a page that begins mid-paragraph is
+marked at the next block that starts on it, and a page on which no block starts gets no
+marker. Readers can still cite the page of the printed book.
+"""
+
+from __future__ import annotations
+
+from lxml import html
+
+from ..model import Element
+
+# (chapter key, block index); index -1 is the chapter's own start (its title)
+BlockRef = tuple[str, int]
+
+
+def top_blocks(body: Element) -> list[Element]:
+    """The blocks a page can start with: the body's element children, in order."""
+    return [child for child in body if isinstance(child.tag, str)]
+
+
+def tag_blocks(body: Element, key: str, anchors: dict[str, BlockRef]) -> None:
+    """Give every top-level block of a print body an anchor, remembering which it is."""
+    for index, block in enumerate(top_blocks(body)):
+        anchor = block.get("id") or f"pb-{key}-{index}"
+        block.set("id", anchor)
+        anchors[anchor] = (key, index)
+
+
+def page_starts(document, anchors: dict[str, BlockRef]) -> dict[str, list[tuple[str, int]]]:  # noqa: ANN001
+    """For a laid-out WeasyPrint document: chapter key → [(page label, block index)]."""
+    starts: dict[str, list[tuple[str, int]]] = {}
+    seen: set[str] = set()
+    for number, page in enumerate(document.pages, 1):
+        # A block split across pages has its anchor on both: only its first page counts.
+        found = [(box[1], box[0], name) for name, box in page.anchors.items()
+                 if name in anchors and name not in seen]
+        seen.update(name for _, _, name in found)
+        if not found:
+            continue
+        _, _, name = min(found)
+        key, index = anchors[name]
+        starts.setdefault(key, []).append((str(number), index))
+    return starts
+
+
+def insert_markers(body: Element, marks: list[tuple[str, int]]) -> None:
+    """Put a page-break marker before each marked block (index -1: at the very start)."""
+    blocks = top_blocks(body)
+    for label, index in reversed(marks):
+        marker = html.Element("span", {"class": "pagebreak", "id": f"page-{label}",
+                                       "role": "doc-pagebreak", "aria-label": label})
+        if index < 0 or index >= len(blocks):
+            marker.tail = body.text
+            body.text = None
+            body.insert(0, marker)
+        else:
+            blocks[index].addprevious(marker)
