@@ -23,8 +23,14 @@ def screen_pdf(series) -> PdfReader:
     return PdfReader(series.file("intelligence-abondante-screen.pdf"))
 
 
+_TEXTS: dict[int, list[str]] = {}
+
+
 def page_texts(reader: PdfReader) -> list[str]:
-    return [page.extract_text() or "" for page in reader.pages]
+    """Text of every page, extracted once per reader (pypdf's extraction is slow)."""
+    if id(reader) not in _TEXTS:
+        _TEXTS[id(reader)] = [page.extract_text() or "" for page in reader.pages]
+    return _TEXTS[id(reader)]
 
 
 def test_every_edition_has_print_and_screen(series):
