@@ -1,110 +1,371 @@
-"""The command line: parses arguments and calls the pipeline, nothing more.
+"""The command line: parses arguments and calls the commands (make_book.commands), nothing more.
 
-Exit codes: 0 success, 1 the book has errors, 2 wrong usage, 3 an external tool is missing.
+Settings come from book.toml's [build] table, then MAKEBOOK_* variables, then options: each
+later one overrides the earlier. Exit codes: 0 success, 1 the book has errors, 2 wrong usage,
+3 an external tool is missing.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.markup import escape
+from click.core import ParameterSource
 
 from . import __version__
-from .diagnostics import BookError, MakeBookError
+from .diagnostics import MakeBookError, ToolMissingError
 
-EXIT_CODES = """Exit codes: 0 success, 1 the book has errors, 2 wrong usage,
-3 an external tool is missing."""
+EXIT_CODES = """\b
+Exit codes:
+  0  success
+  1  the book has errors (each printed as path:line: CODE message)
+  2  wrong usage (an unknown option, format or edition)
+  3  an external tool is missing (the message gives the command that installs it)"""
+
+PATH_ARG = click.Path(file_okay=False, path_type=Path)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _console() -> Console:
-    return Console(stderr=True, no_color="NO_COLOR" in os.environ, highlight=False)
+class FormatList(click.ParamType):
+    """`epub,pdf,html` → ("epub", "pdf", "html"); an unknown format is a usage error (exit 2)."""
+
+    name = "epub,pdf,html"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[str, ...]:
+        from .commands.settings import parse_formats
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_formats(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-@click.group(invoke_without_command=True, epilog=EXIT_CODES)
-@click.version_option(__version__, prog_name="make-book")
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
-@click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+class EditionName(click.ParamType):
+    """all, omnibus or part-N; whether the book has part N is for the build to say."""
+
+    name = "all|omnibus|part-N"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from .commands.settings import check_edition
+
+        try:
+            return check_edition(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().meta["make_book.debug"] = True
+
+
+def debug_option(function: F) -> F:
+    """--debug on every command (and MAKEBOOK_DEBUG=1): show the traceback of an error."""
+    return click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
+                        callback=_set_debug, envvar="MAKEBOOK_DEBUG",
+                        help="Show the Python traceback of an error.")(function)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().meta.get("make_book.debug"))
+
+
+class MakeBookGroup(click.Group):
+    """`make-book` alone builds; errors that are not the user's become one clear line."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not [a for a in args if a != "--debug"]:
+            args = [*args, "build"]  # plain `make-book` = `make-book build`
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MakeBookError:
+            if _debug(ctx):
+                traceback.print_exc()
+            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            raise _translate(exc) from None
+
+
+def _translate(exc: Exception) -> MakeBookError:
+    """An unexpected exception as one line: a missing tool (exit 3) or a bug (exit 1)."""
+    text = str(exc)
+    if isinstance(exc, OSError) and "pandoc" in text.lower():
+        return ToolMissingError(f"pandoc cannot be run ({text}): reinstall it with "
+                                "`pip install --force-reinstall pypandoc-binary`")
+    return MakeBookError(f"internal error: {exc.__class__.__name__}: {text} (run with --debug "
+                         "for the traceback, and report it)")
+
+
+@click.group(cls=MakeBookGroup, epilog=EXIT_CODES,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="make-book")
+@debug_option
+def main() -> None:
     """Turn a folder of Markdown chapters into EPUB, PDF and HTML editions.
 
-    With no command, builds the project in the current folder (same as `make-book build`).
+    With no command, builds the project in the current folder (`make-book build`).
+
+    \b
+    Examples:
+      make-book init mon-livre && cd mon-livre
+      make-book                      # build every edition into dist/
+      make-book check                # every problem, one line each
+      make-book serve                # the web edition, rebuilt as you write
     """
-    ctx.obj = {"debug": debug}
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(build)
+
+
+# -- build ------------------------------------------------------------------------------------
 
 
 @main.command(epilog=EXIT_CODES)
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".",
-                required=False)
-@click.option("--format", "formats", default="epub,pdf,html", show_default=True,
+@click.argument("path", type=PATH_ARG, default=".", required=False)
+@click.option("--format", "formats", type=FormatList(), default="epub,pdf,html",
+              show_default=True, envvar="MAKEBOOK_FORMAT", show_envvar=True,
               help="Comma-separated formats to build.")
-@click.option("--edition", default="all", show_default=True,
+@click.option("--edition", type=EditionName(), default="all", show_default=True,
+              envvar="MAKEBOOK_EDITION", show_envvar=True,
               help="all, omnibus, or part-N for one volume.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: PATH/dist).")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--out", type=PATH_ARG, default=None, envvar="MAKEBOOK_OUT", show_envvar=True,
+              help="Output folder  [default: PATH/dist]")
+@click.option("--strict/--no-strict", default=False, envvar="MAKEBOOK_STRICT",
+              show_envvar=True, help="Treat warnings as errors.")
+@debug_option
 @click.pass_context
-def build(ctx: click.Context, path: Path = Path("."), formats: str = "epub,pdf,html",
-          edition: str = "all", out: Path | None = None, strict: bool = False) -> None:
-    """Build the editions of the book at PATH into PATH/dist.
+def build(ctx: click.Context, path: Path, formats: tuple[str, ...], edition: str,
+          out: Path | None, strict: bool) -> None:
+    """Build the book's editions into PATH/dist (PATH: here by default).
+
+    Options left out take their value from the [build] table of book.toml (formats, edition,
+    out, strict); MAKEBOOK_* variables override it, and options override both.
 
     \b
     Examples:
       make-book build
-      make-book build ~/books/essai --format epub,html
-      make-book build --edition part-3 --out /tmp/out
+      make-book build ~/livres/essai --format epub,html
+      make-book build --edition part-3 --out /tmp/out --strict
+      MAKEBOOK_FORMAT=epub make-book build
     """
-    from .pipeline import build as run_build
+    from .commands import build as command
+    from .commands.settings import build_defaults
+    from .commands.ui import err_console
 
-    console = _console()
-    debug = bool(ctx.obj and ctx.obj.get("debug"))
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    try:
-        with console.status("make-book", spinner="dots") if console.is_terminal else _Null() as st:
-            def progress(message: str) -> None:
-                if st is not None and hasattr(st, "update"):
-                    st.update(message)
-                else:
-                    console.print(f"• {message}")
+    defaults = build_defaults(path)
 
-            result = run_build(path, out, chosen, edition, progress, strict)
-    except MakeBookError:
-        raise
-    except KeyboardInterrupt:
-        console.print("interrupted: dist/ is as the last good build left it")
-        sys.exit(130)
-    except Exception as exc:  # a bug, not a manuscript problem: say so plainly
-        if debug:
-            traceback.print_exc()
-        raise MakeBookError(f"internal error: {exc.__class__.__name__}: {exc} "
-                            "(run with --debug for the traceback)") from None
-    for warning in result.report.warnings:
-        console.print(f"[yellow]warning[/yellow] {escape(warning.format(path.resolve()))}")
-    root = (out or path / "dist").resolve()
-    for output in result.outputs:
-        size = sum(f.stat().st_size for f in output.rglob("*")) if output.is_dir() \
-            else output.stat().st_size
-        console.print(f"  {output.relative_to(root.parent) if output.is_relative_to(root.parent) else output}"
-                      f"  {size / 1024:,.0f} KiB")
-    console.print(f"built {len(result.outputs)} outputs in {result.seconds:.1f} s")
+    def unset(name: str) -> bool:
+        return ctx.get_parameter_source(name) in (ParameterSource.DEFAULT, None)
+
+    if unset("formats") and defaults.formats:
+        formats = defaults.formats
+    if unset("edition") and defaults.edition:
+        edition = defaults.edition
+    if unset("out") and defaults.out:
+        out = defaults.out
+    if unset("strict") and defaults.strict is not None:
+        strict = defaults.strict
+    command.run(path, out, formats, edition, strict, err_console())
 
 
-class _Null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
+# -- check ------------------------------------------------------------------------------------
 
 
-def run() -> None:
-    main()
+@main.command(epilog=EXIT_CODES)
+@click.argument("path", type=PATH_ARG, default=".", required=False)
+@click.option("--epub", is_flag=True,
+              help="Also build the EPUBs (in a temporary folder) and run EPUBCheck on them.")
+@click.option("--strict/--no-strict", default=False, envvar="MAKEBOOK_STRICT", show_envvar=True,
+              help="Exit 1 on warnings too.")
+@click.option("--ignore", default="", metavar="CODES",
+              help="Comma-separated codes not to report (W051,W052).")
+@debug_option
+def check(path: Path, epub: bool, strict: bool, ignore: str) -> None:
+    """Report every problem that can be found without writing the book.
+
+    book.toml and front matter (unknown keys, wrong types), missing images and alt text,
+    broken cross-references and links, duplicate labels, typography hints, empty chapters;
+    with --epub, EPUBCheck too. Each finding is one line `path:line:col: CODE message`.
+
+    \b
+    Examples:
+      make-book check
+      make-book check ~/livres/essai --strict
+      make-book check --epub
+      make-book check --ignore W051,W052
+    """
+    from .commands import check as command
+    from .commands.ui import err_console, out_console
+
+    codes = frozenset(c.strip().upper() for c in ignore.split(",") if c.strip())
+    code = command.run(path, out_console(), err_console(), strict, epub, codes)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+# -- serve ------------------------------------------------------------------------------------
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("path", type=PATH_ARG, default=".", required=False)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              envvar="MAKEBOOK_PORT", show_envvar=True, help="Port to serve on (0: any free).")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="MAKEBOOK_HOST",
+              show_envvar=True, help="Address to serve on.")
+@click.option("--edition", type=EditionName(), default="all", show_default=True,
+              envvar="MAKEBOOK_EDITION", help="all, omnibus, or part-N for one volume.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@debug_option
+@click.pass_context
+def serve(ctx: click.Context, path: Path, port: int, host: str, edition: str,
+          open_browser: bool) -> None:
+    """Serve the web edition and rebuild it as the manuscript changes.
+
+    Watches manuscript/, assets/ and styles/; open pages reload after each rebuild, and show
+    the book's errors when a rebuild fails. dist/ is left alone. Ctrl-C stops.
+
+    \b
+    Examples:
+      make-book serve
+      make-book serve ~/livres/essai --port 8080 --open
+    """
+    from .commands.serve import serve as command
+    from .commands.ui import err_console
+
+    command(path, host, port, edition, err_console(), _debug(ctx), open_browser)
+
+
+# -- new --------------------------------------------------------------------------------------
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("kind", type=click.Choice(["part", "chapter"]))
+@click.argument("title", nargs=-1, required=True)
+@click.option("--part", "part_number", type=click.IntRange(1), default=None,
+              help="For a chapter: the part to add it to (default: the last one).")
+@click.option("--project", type=PATH_ARG, default=".", show_default=True,
+              help="The project folder.")
+@debug_option
+def new(kind: str, title: tuple[str, ...], part_number: int | None, project: Path) -> None:
+    """Create the next part folder or chapter file, named from TITLE.
+
+    The number follows the last one; the name is a slug of the title, accents removed
+    (« L'exécution » → l-execution).
+
+    \b
+    Examples:
+      make-book new part "Quand l'exécution s'effondre"  # 03-quand-l-execution-s-effondre/
+      make-book new chapter "L'exécution"                # 01-l-execution.md, last part
+      make-book new chapter --part 2 "Un autre chapitre"
+    """
+    from .commands import new as command
+    from .commands.ui import err_console, shown
+
+    text = " ".join(" ".join(title).split())
+    if not text:
+        raise click.BadParameter("the title is empty", param_hint="TITLE")
+    if kind == "part":
+        if part_number is not None:
+            raise click.UsageError("--part is for `new chapter`")
+        created = command.new_part(project, text)
+    else:
+        created = command.new_chapter(project, text, part_number)
+    err_console().print(f"created {shown(created)}", markup=False)
+
+
+# -- stats ------------------------------------------------------------------------------------
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("path", type=PATH_ARG, default=".", required=False)
+@click.option("--json", "json_output", is_flag=True, help="Print the counts as JSON.")
+@debug_option
+def stats(path: Path, json_output: bool) -> None:
+    """Words, characters, reading time and pages, per chapter and part.
+
+    Reading time at 195 words a minute in French, 228 in English; pages for the book's PDF
+    trim (about 300 words on an A5 page).
+
+    \b
+    Examples:
+      make-book stats
+      make-book stats --json | jq '.parts[].words'
+    """
+    from .commands import stats as command
+    from .commands.ui import out_console
+    from .pipeline import load
+
+    book, _report = load(path)
+    command.run(book, out_console(), json_output)
+
+
+# -- init, clean ------------------------------------------------------------------------------
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("directory", type=PATH_ARG)
+@click.option("--title", default="Mon livre", show_default=True, help="The book's title.")
+@debug_option
+def init(directory: Path, title: str) -> None:
+    """Create a new project with a sample manuscript, ready to build.
+
+    \b
+    Examples:
+      make-book init mon-livre
+      make-book init essai --title "Intelligence abondante"
+    """
+    from .commands.init import init as command
+    from .commands.ui import err_console, shown
+
+    written = command(directory, title)
+    console = err_console()
+    console.print(f"created {shown(directory)} ({len(written)} files)", markup=False)
+    console.print(f"next: cd {shown(directory)} && make-book build   (or make-book serve)",
+                  markup=False)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("path", type=PATH_ARG, default=".", required=False)
+@click.option("--out", type=PATH_ARG, default=None, envvar="MAKEBOOK_OUT",
+              help="The output folder to remove, if builds went elsewhere inside the project.")
+@debug_option
+def clean(path: Path, out: Path | None) -> None:
+    """Remove dist/ and make-book's cache; the manuscript is never touched.
+
+    \b
+    Examples:
+      make-book clean
+      make-book clean ~/livres/essai
+    """
+    from .commands.clean import clean as command
+    from .commands.settings import build_defaults
+    from .commands.ui import err_console, shown
+
+    if out is None:
+        try:
+            out = build_defaults(path).out
+        except MakeBookError:
+            pass  # a broken book.toml must not stop a clean: dist/ is removed all the same
+    removed = command(path, out)
+    console = err_console()
+    for target in removed:
+        console.print(f"removed {shown(target)}", markup=False)
+    if not removed:
+        console.print("nothing to remove", markup=False)
 
 
 if __name__ == "__main__":

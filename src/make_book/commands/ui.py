@@ -1,0 +1,106 @@
+"""Terminal output shared by the commands: consoles, step progress, sizes.
+
+rich honours NO_COLOR and TERM=dumb by itself; on a non-terminal (a CI log, a pipe) progress
+is written as plain lines, one per step, instead of animated bars.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+
+def err_console() -> Console:
+    """Messages, progress and summaries: stderr, so that stdout stays the command's data."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def out_console() -> Console:
+    """The command's data (findings, tables, JSON) on stdout."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+@dataclass
+class Step:
+    message: str
+    started: float  # time.time(): compared with file modification times
+    ended: float | None = None
+
+    @property
+    def seconds(self) -> float:
+        return (self.ended or time.time()) - self.started
+
+
+@dataclass
+class Steps:
+    """The progress callback handed to the pipeline; remembers when each step ran."""
+
+    console: Console
+    progress: Progress | None = None
+    done: list[Step] = field(default_factory=list)
+    _task: int | None = None
+
+    def __call__(self, message: str) -> None:
+        self.finish()
+        self.done.append(Step(message, time.time()))
+        if self.progress is not None:
+            self._task = self.progress.add_task(message, total=None)
+        else:
+            self.console.print(f"• {message}", markup=False)
+
+    def finish(self) -> None:
+        """Close the running step (its bar stops and shows the time it took)."""
+        if self.done and self.done[-1].ended is None:
+            self.done[-1].ended = time.time()
+        if self.progress is not None and self._task is not None:
+            self.progress.update(self._task, total=1, completed=1)
+            self._task = None
+
+
+@contextmanager
+def steps(console: Console) -> Iterator[Steps]:
+    """Animated bars on a terminal, plain `• step` lines elsewhere."""
+    if not console.is_terminal:
+        tracker = Steps(console)
+        yield tracker
+        tracker.finish()
+        return
+    columns = (SpinnerColumn(finished_text="[green]✓[/]"), TextColumn("{task.description}"),
+               BarColumn(bar_width=24), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        tracker = Steps(console, progress)
+        try:
+            yield tracker
+        finally:
+            tracker.finish()
+
+
+def size_of(path: Path) -> int:
+    """Bytes of a file, or of every file under a folder."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return path.stat().st_size
+
+
+def human_size(size: int) -> str:
+    """1.4 MiB, 812 KiB, 96 B: binary units, as file managers show them."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MiB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KiB"
+    return f"{size} B"
+
+
+def shown(path: Path, base: Path | None = None) -> str:
+    """A path as the user will recognise it: relative to base (or the current folder)."""
+    base = (base or Path.cwd()).resolve()
+    try:
+        return str(path.resolve().relative_to(base))
+    except ValueError:
+        return str(path)
