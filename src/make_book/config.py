@@ -33,6 +33,8 @@ class PdfConfig:
     bleed_mm: float = 0.0
     marks: bool = False
     toc: str = "front"
+    paper_thickness_mm: float = 0.0572  # per page: the wrap cover's spine is pages × this
+    profile: str = "default"  # "print-ready": also warn on what a printer may reject
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ _PDF_KEYS = {
     "bleed": ((str,), "a length such as \"3mm\""),
     "marks": ((str, bool), "\"crop\" or false"),
     "toc": ((str,), "\"front\" or \"end\""),
+    "paper_thickness_mm": ((float, int), "a thickness per page in mm such as 0.0572"),
+    "profile": ((str,), "\"print-ready\" or \"default\""),
 }
 _NUMBERING_KEYS = {"figures": ((str,), "\"part\" or \"book\"")}
 # Defaults for `make-book build`; MAKEBOOK_* variables and options override them (cli.py).
@@ -247,5 +251,15 @@ def _pdf_config(values: dict[str, Any], report: Report, path: Path, text: str) -
     if toc not in ("front", "end"):
         report.error("E005", f"[pdf] toc must be \"front\" or \"end\", not {toc!r}", path,
                      _key_line(text, "pdf", "toc"))
+    thickness = values.get("paper_thickness_mm", PdfConfig.paper_thickness_mm)
+    if not 0.02 <= thickness <= 0.5:
+        report.error("E005", f"[pdf] paper_thickness_mm must be a thickness per page between "
+                     f"0.02 and 0.5 mm (0.0572 for 55 lb paper), not {thickness!r}", path,
+                     _key_line(text, "pdf", "paper_thickness_mm"))
+    profile = values.get("profile", "default")
+    if profile not in ("default", "print-ready"):
+        report.error("E005", f"[pdf] profile must be \"print-ready\" or \"default\", not "
+                     f"{profile!r}", path, _key_line(text, "pdf", "profile"))
     return PdfConfig(trim=trim, width_mm=size[0], height_mm=size[1], bleed_mm=bleed,
-                     marks=marks == "crop", toc=toc)
+                     marks=marks == "crop", toc=toc, paper_thickness_mm=float(thickness),
+                     profile=profile)

@@ -16,7 +16,9 @@ from .locales import strings
 from .model import Book
 from .output import publish, staging_dir
 from .reader import read_book
+from .renditions import cache_dir
 from .transforms import run_all
+from .wrapcover import page_count, wrap_spec, write_wrap_cover
 from .writers import WRITERS
 from .writers.common import Edition, editions, select_editions
 from .writers.context import BuildContext
@@ -69,7 +71,7 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
         raise BookError(report.warnings, root)
     chosen = select_editions(book, edition)
     result = BuildResult(report=report, book=book)
-    cache = root / ".cache" / "make-book"
+    cache = cache_dir(root)
     with staging_dir(out) as staging:
         ctx = BuildContext(book=book, staging=staging, cache=cache, epoch=source_epoch(book))
         say("drawing the covers")
@@ -80,7 +82,11 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
                 continue
             for ed in chosen:
                 say(f"writing {fmt.upper()}: {ed.title}")
-                result.outputs.extend(_as_list(WRITERS[fmt](book, ed, ctx)))
+                written = _as_list(WRITERS[fmt](book, ed, ctx))
+                result.outputs.extend(written)
+                if fmt == "pdf":
+                    say(f"drawing the wrap cover: {ed.title}")
+                    result.outputs.append(make_wrap_cover(book, ed, ctx, written))
         if "html" in formats:
             say("writing the web edition")
             result.outputs.extend(_as_list(WRITERS["html"](book, chosen, ctx)))
@@ -95,20 +101,33 @@ def _as_list(value: Path | list[Path]) -> list[Path]:
     return value if isinstance(value, list) else [value]
 
 
+def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, written: list[Path]) -> Path:
+    """`<print pdf>-cover.pdf`: the wrap-around cover, its spine sized by the page count."""
+    print_pdf = next(p for p in written if not p.stem.endswith("-screen"))
+    spec = wrap_spec(book, ed, cover_spec(book, ed), page_count(print_pdf),
+                     strings(book.config.lang)["forthcoming"])
+    return write_wrap_cover(spec, print_pdf.with_name(f"{print_pdf.stem}-cover.pdf"),
+                            ctx.cache, ed.title)
+
+
+def cover_spec(book: Book, ed: Edition) -> CoverSpec:
+    """What an edition's front cover shows."""
+    config = book.config
+    heroes = [p.hero for p in book.parts if p.hero is not None]
+    part = ed.parts[0] if ed.is_volume else None
+    hero = part.hero if part else (heroes[0] if heroes else None)
+    return CoverSpec(
+        title=ed.title, subtitle=ed.subtitle, series=config.series if ed.is_volume else None,
+        number=ed.number, total=len(book.parts) if ed.is_volume else None,
+        publisher=config.publisher, author=", ".join(config.authors) or None,
+        art=hero.source if hero else None, lang=config.lang)
+
+
 def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
     """A cover per edition and per forthcoming part, cached by the content of its inputs."""
     t = strings(book.config.lang)
     config = book.config
-    heroes = [p.hero for p in book.parts if p.hero is not None]
-    specs: dict[str, CoverSpec] = {}
-    for ed in every:
-        part = ed.parts[0] if ed.is_volume else None
-        hero = part.hero if part else (heroes[0] if heroes else None)
-        specs[ed.key] = CoverSpec(
-            title=ed.title, subtitle=ed.subtitle, series=config.series if ed.is_volume else None,
-            number=ed.number, total=len(book.parts) if ed.is_volume else None,
-            publisher=config.publisher, author=", ".join(config.authors) or None,
-            art=hero.source if hero else None, lang=config.lang)
+    specs: dict[str, CoverSpec] = {ed.key: cover_spec(book, ed) for ed in every}
     if book.has_parts:
         for part in book.parts:
             if part.forthcoming:

@@ -1,4 +1,5 @@
-"""Resolve every image the manuscript names to a checked file inside the project."""
+"""Resolve every image the manuscript names to a checked file inside the project, decide the
+format of its EPUB rendition, and check the resolution it will print at."""
 
 from __future__ import annotations
 
@@ -9,13 +10,23 @@ from urllib.parse import unquote
 
 from PIL import Image as PILImage
 
+from .. import renditions
 from ..diagnostics import Report, line_of
-from ..model import Book, Chapter, Image
+from ..model import Book, Image
 
 # Pillow's own guard raises past twice this; we refuse at it, before decoding a single pixel.
 MAX_PIXELS = 89_478_485
-MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif",
-               "WEBP": "image/webp"}
+# Formats a rendition can turn into what each edition carries (MPO: many phones' JPEGs).
+ACCEPTED = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF")
+# Formats Pillow cannot read that authors still bring: say how to export them.
+UNREADABLE = {".heic": "HEIC", ".heif": "HEIF", ".psd": "Photoshop", ".ai": "Illustrator",
+              ".eps": "EPS", ".pdf": "PDF", ".cr2": "camera raw", ".nef": "camera raw",
+              ".dng": "camera raw", ".arw": "camera raw", ".raf": "camera raw"}
+# Figures are set at the text width of the print page (pdf.css: inner 21 mm + outer 16 mm
+# margins, at most 120 mm tall); 300 ppi is what printers ask for.
+PRINT_MARGINS_MM = 21.0 + 16.0
+FIGURE_MAX_HEIGHT_MM = 120.0
+PRINT_PPI = 300
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
@@ -27,8 +38,12 @@ def run(book: Book, report: Report) -> None:
             image = resolve(book, chapter.source, src, report, line)
             if image is not None:
                 img.set("src", "images/" + image.name)
-                img.set("width", str(image.width))
-                img.set("height", str(image.height))
+                if image.width and image.height:  # an SVG may have no intrinsic size
+                    img.set("width", str(image.width))
+                    img.set("height", str(image.height))
+                check_print(book, image, src, chapter.source, line, report,
+                            in_figure=img.getparent() is not None
+                            and img.getparent().tag == "figure")
             if not img.get("alt"):
                 report.warn("W030", f"image `{src}` has no alt text: describe it for readers "
                             "who cannot see it", chapter.source, line)
@@ -36,7 +51,39 @@ def run(book: Book, report: Report) -> None:
         hero = getattr(part, "hero_path", None)
         if hero and part.source is not None:
             text = part.source.read_text(encoding="utf-8")
-            part.hero = resolve(book, part.source, hero, report, line_of(text, "hero:"))
+            line = line_of(text, "hero:")
+            part.hero = resolve(book, part.source, hero, report, line)
+            if part.hero is not None:
+                check_print(book, part.hero, hero, part.source, line, report, in_figure=False)
+
+
+def check_print(book: Book, image: Image, src: str, referrer: Path, line: int | None,
+                report: Report, in_figure: bool) -> None:
+    """Warn when an image will print under 300 ppi at the size it is placed on the page, and,
+    for a print-ready profile, when it has what a printer may reject (transparency, RGB)."""
+    if not image.width or not image.height:
+        return  # SVG: vector art prints sharp at any size
+    pdf = book.config.pdf
+    placed_mm = pdf.width_mm - PRINT_MARGINS_MM
+    if in_figure:
+        placed_mm = min(placed_mm, FIGURE_MAX_HEIGHT_MM * image.width / image.height)
+    ppi = image.width / (placed_mm / 25.4)
+    if ppi < PRINT_PPI:
+        needed = round(PRINT_PPI * placed_mm / 25.4)
+        report.warn("W031", f"image `{src}` prints at {ppi:.0f} ppi ({image.width} px over "
+                    f"{placed_mm:.0f} mm): under {PRINT_PPI} ppi it looks soft in print; supply "
+                    f"it at least {needed} px wide", referrer, line)
+    if pdf.profile != "print-ready":
+        return
+    with PILImage.open(image.source) as im:
+        mode, alpha = im.mode, renditions.has_alpha(im)
+    if alpha:
+        report.warn("W032", f"image `{src}` has transparency: printers working to PDF/X-1a "
+                    "reject it; flatten it onto its background", referrer, line)
+    if mode not in ("CMYK", "L", "1", "LA"):
+        report.warn("W033", f"image `{src}` is in {mode}: the printer will convert it to CMYK "
+                    "and bright colours may shift; proof it or supply a CMYK file",
+                    referrer, line)
 
 
 def resolve(book: Book, referrer: Path, src: str, report: Report,
@@ -73,10 +120,21 @@ def resolve(book: Book, referrer: Path, src: str, report: Report,
 
 def _inspect(path: Path, src: str, referrer: Path, report: Report,
              line: int | None) -> Image | None:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error("E045", f"image `{src}` cannot be read ({exc.strerror or exc})",
+                     referrer, line)
+        return None
     digest = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() == ".svg":
-        return Image(path, f"{path.stem}-{digest[:8]}.svg", "image/svg+xml", 0, 0, digest)
+        try:
+            width, height = renditions.svg_size(data)
+        except ValueError as exc:
+            report.error("E045", f"image `{src}` cannot be read as SVG ({exc})", referrer, line)
+            return None
+        return Image(path, f"{_safe(path.stem)}-{digest[:8]}.svg", "image/svg+xml", width,
+                     height, digest)
     try:
         with PILImage.open(path) as im:
             if im.width * im.height > MAX_PIXELS:
@@ -84,22 +142,28 @@ def _inspect(path: Path, src: str, referrer: Path, report: Report,
                              f"pixels, over {MAX_PIXELS:,}): scale it down", referrer, line)
                 return None
             fmt = im.format or ""
+            if fmt not in ACCEPTED:
+                report.error("E046", f"image `{src}` is {fmt or 'an unknown format'}: no "
+                             "edition can carry it; use JPEG, PNG, GIF, WebP, TIFF or SVG",
+                             referrer, line)
+                return None
             im.load()  # decodes fully: a truncated file fails here, not in a writer
-            width, height = im.size
+            width, height = renditions.oriented_size(im)
+            family = renditions.epub_family(im)
     except PILImage.DecompressionBombError:
         report.error("E044", f"image `{src}` is too large to decode safely", referrer, line)
         return None
     except (OSError, SyntaxError, ValueError) as exc:
-        report.error("E045", f"image `{src}` cannot be read ({exc}): the file is corrupt or not "
-                     "an image", referrer, line)
+        kind = UNREADABLE.get(path.suffix.lower())
+        if kind is not None:
+            report.error("E046", f"image `{src}` is a {kind} file: no edition can carry it; "
+                         "export it as JPEG (photographs) or PNG (drawings)", referrer, line)
+        else:
+            report.error("E045", f"image `{src}` cannot be read ({exc}): the file is corrupt "
+                         "or not an image", referrer, line)
         return None
-    if fmt not in MEDIA_TYPES:
-        report.error("E046", f"image `{src}` is {fmt or 'an unknown format'}: use JPEG, PNG, GIF, "
-                     "WebP or SVG", referrer, line)
-        return None
-    ext = {"JPEG": "jpg"}.get(fmt, fmt.lower())
-    return Image(path, f"{_safe(path.stem)}-{digest[:8]}.{ext}", MEDIA_TYPES[fmt], width, height,
-                 digest)
+    return Image(path, f"{_safe(path.stem)}-{digest[:8]}.{family}",
+                 renditions.MEDIA_TYPES[family], width, height, digest)
 
 
 def _safe(stem: str) -> str:
