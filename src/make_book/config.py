@@ -99,7 +99,7 @@ VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
 
 def _key_line(text: str, table: str, key: str) -> int | None:
     """Line of `key =` inside `[table]` (tomllib gives no positions for values)."""
-    current = None
+    current = ""  # keys before the first [table] header: table "" (the top level)
     for number, line in enumerate(text.splitlines(), 1):
         header = re.match(r"^\s*\[([^\]]+)\]\s*(#.*)?$", line)
         if header:
