@@ -17,6 +17,10 @@ def run(book: Book, report: Report) -> None:
         for note in chapter.notes:
             counts.update(apply_typography(note.body, lang))
         chapter.title = typeset(chapter.title, lang)
+        for img in chapter.body.iter("img"):
+            # Descriptions are read aloud and shown when images are off: same typography.
+            if img.get("alt"):
+                img.set("alt", typeset(img.get("alt"), lang))
     for part in book.parts:
         part.title = typeset(part.title, lang)
         part.subtitle = typeset(part.subtitle, lang) if part.subtitle else None
