@@ -7,11 +7,17 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_CODES
 from ..config import VERSION
 from ..diagnostics import MakeBookError, ToolMissingError
 from .ui import err_console, human_size, shown, steps
 
+# As cli.py's epilog; not imported from there, so that cli.py can import this module.
+EXIT_CODES = """\b
+Exit codes:
+  0  success
+  1  the book has errors (each printed as path:line: CODE message)
+  2  wrong usage (an unknown option or a version that cannot name files)
+  3  an external tool is missing (the message gives the command that installs it)"""
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
