@@ -249,3 +249,23 @@ def test_epub_page_list_matches_the_print_pages(series, print_pdf):
             assert words in texts[number - 1], (href, words)
             checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3b"])
+def test_pdf_variant_from_book_toml(variant, tmp_path):
+    from conftest import FIXTURES, copy_project
+    from make_book.pipeline import build
+
+    root = copy_project(FIXTURES / "mini", tmp_path)
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + f'\n[pdf]\nvariant = "{variant}"\n',
+                    encoding="utf-8")
+    build(root, root / "dist", ("pdf",), "omnibus")
+    reader = PdfReader(root / "dist" / "a-small-book.pdf")
+    catalog = reader.trailer["/Root"]
+    if variant == "pdf/ua-1":
+        assert catalog["/MarkInfo"]["/Marked"] is True
+        assert "/StructTreeRoot" in catalog
+    else:
+        metadata = catalog["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+        assert "pdfaid:part" in metadata and "3" in metadata

@@ -20,6 +20,7 @@ TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
     "5.5x8.5in": (139.7, 215.9),
     "pocket": (110.0, 178.0),
 }
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 _DIMENSION = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in)\s*[x×]\s*([\d.]+)\s*(mm|cm|in)\s*$")
 _LENGTH = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in|pt)\s*$")
 _UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -35,6 +36,7 @@ class PdfConfig:
     toc: str = "front"
     paper_thickness_mm: float = 0.0572  # per page: the wrap cover's spine is pages × this
     profile: str = "default"  # "print-ready": also warn on what a printer may reject
+    variant: str | None = None  # "pdf/a-3b" for archives, "pdf/ua-1" for accessibility
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ _PDF_KEYS = {
     "toc": ((str,), "\"front\" or \"end\""),
     "paper_thickness_mm": ((float, int), "a thickness per page in mm such as 0.0572"),
     "profile": ((str,), "\"print-ready\" or \"default\""),
+    "variant": ((str,), "\"pdf/a-3b\" or \"pdf/ua-1\""),
 }
 _NUMBERING_KEYS = {"figures": ((str,), "\"part\" or \"book\"")}
 # Defaults for `make-book build`; MAKEBOOK_* variables and options override them (cli.py).
@@ -260,6 +263,11 @@ def _pdf_config(values: dict[str, Any], report: Report, path: Path, text: str) -
     if profile not in ("default", "print-ready"):
         report.error("E005", f"[pdf] profile must be \"print-ready\" or \"default\", not "
                      f"{profile!r}", path, _key_line(text, "pdf", "profile"))
+    variant = values.get("variant")
+    if variant is not None and variant.lower() not in PDF_VARIANTS:
+        report.error("E005", f"[pdf] variant must be one of {', '.join(PDF_VARIANTS)}, not "
+                     f"{variant!r}", path, _key_line(text, "pdf", "variant"))
+        variant = None
     return PdfConfig(trim=trim, width_mm=size[0], height_mm=size[1], bleed_mm=bleed,
                      marks=marks == "crop", toc=toc, paper_thickness_mm=float(thickness),
-                     profile=profile)
+                     profile=profile, variant=variant.lower() if variant else None)

@@ -48,7 +48,7 @@ def write_variant(book: Book, edition: Edition, ctx: BuildContext, variant: str)
     suffix = "" if variant == "print" else "-screen"
     out = ctx.staging / f"{edition.slug}{suffix}.pdf"
     document.write_pdf(out, uncompressed_pdf=False, pdf_identifier=edition.identifier.encode(),
-                       pdf_variant=None)
+                       pdf_variant=book.config.pdf.variant)
     return out
 
 
