@@ -264,7 +264,7 @@ def test_pdf_variant_from_book_toml(variant, tmp_path):
     reader = PdfReader(root / "dist" / "a-small-book.pdf")
     catalog = reader.trailer["/Root"]
     if variant == "pdf/ua-1":
-        assert catalog["/MarkInfo"]["/Marked"] is True
+        assert bool(catalog["/MarkInfo"]["/Marked"])
         assert "/StructTreeRoot" in catalog
     else:
         metadata = catalog["/Metadata"].get_object().get_data().decode("utf-8", "replace")
