@@ -56,7 +56,8 @@ def test_release_holds_every_edition_and_format_under_versioned_names(releases):
     assert (folder.parent.name, folder.parent.parent.name) == ("release", "dist")
     assert sorted(files_of(folder)) == sorted([
         f"{SLUG}-{VERSION}.epub", f"{SLUG}-{VERSION}.pdf", f"{SLUG}-{VERSION}-screen.pdf",
-        f"{SLUG}-{VERSION}-web.zip", "SHA256SUMS", "manifest.json"])
+        f"{SLUG}-{VERSION}-cover.pdf", f"{SLUG}-{VERSION}-web.zip", "SHA256SUMS",
+        "manifest.json"])
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")], \
         "a staging folder was left behind"
 
@@ -95,7 +96,9 @@ def test_manifest_describes_the_files(releases):
         n for n in files_of(folder) if n not in ("SHA256SUMS", "manifest.json"))
     kinds = {(e["edition"], e["format"], e["variant"]) for e in entries}
     assert kinds == {("omnibus", "epub", None), ("omnibus", "pdf", "print"),
-                     ("omnibus", "pdf", "screen"), ("omnibus", "html", "web")}
+                     ("omnibus", "pdf", "screen"), ("omnibus", "pdf", "cover"),
+                     ("omnibus", "html", "web")}
+    assert [e["format"] for e in entries][-1] == "html", "the web edition comes last"
     source_words = sum(len(p.read_text(encoding="utf-8").split())
                        for p in (MINI / "manuscript").glob("*.md"))
     for entry in entries:
@@ -106,6 +109,9 @@ def test_manifest_describes_the_files(releases):
             assert entry["pages"] == len(PdfReader(folder / entry["name"]).pages) > 0
         else:
             assert entry["pages"] is None
+        if entry["variant"] == "cover":
+            assert entry["words"] is None, "a cover holds the title, not the text"
+            continue
         # The text's words, not the Markdown's markup: some, and no more than the source has.
         assert 0.5 * source_words < entry["words"] <= source_words, entry
     media = {e["format"]: e["media_type"] for e in entries}

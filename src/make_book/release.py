@@ -50,12 +50,12 @@ class Artifact:
     edition: str  # "omnibus" or "part-N"
     title: str
     format: str  # epub, pdf, html
-    variant: str | None  # print or screen for a PDF, web for the zipped web edition
+    variant: str | None  # print, screen or cover for a PDF, web for the zipped web edition
     media_type: str
     size: int
     sha256: str
     pages: int | None  # PDFs only
-    words: int
+    words: int | None  # the edition's text; None for a cover
 
 
 def make_release(root: Path, version: str | None = None, strict: bool = False,
@@ -82,11 +82,15 @@ def make_release(root: Path, version: str | None = None, strict: bool = False,
         say("writing the release files")
         folder = work / "release" / version
         folder.mkdir(parents=True)
-        artifacts = _collect(result.book, work / "build", folder, version)
+        epoch = source_epoch(result.book)
+        artifacts = _collect(result.book, result.outputs, folder, version, epoch)
+        unlisted = sorted(p.name for p in (work / "build").iterdir() if p.name != "html")
+        if unlisted:
+            raise MakeBookError("internal error: the build wrote files it did not report: "
+                                + ", ".join(unlisted))
         _write_manifest(folder, result.book, version, artifacts)
         _write_sums(folder)
         # The book's date on every file too, so that even a tar of the folder repeats.
-        epoch = source_epoch(result.book)
         for path in folder.iterdir():
             os.utime(path, (epoch, epoch))
         publish(work / "release", releases)
@@ -127,30 +131,46 @@ def git_tag(root: Path) -> str | None:
     return tag[1:] if tag[:1] in "vV" and tag[1:2].isdigit() else tag
 
 
-def _collect(book: Book, built: Path, folder: Path, version: str) -> list[Artifact]:
-    """Move the build's outputs into folder under versioned names, describing each."""
-    artifacts: list[Artifact] = []
+# What a build writes for an edition: file name suffix → (format, variant).
+OUTPUTS = {".epub": ("epub", None), ".pdf": ("pdf", "print"),
+           "-screen.pdf": ("pdf", "screen"), "-cover.pdf": ("pdf", "cover")}
+
+
+def _collect(book: Book, built: list[Path], folder: Path, version: str,
+             epoch: int) -> list[Artifact]:
+    """Move the build's outputs into folder under versioned names, describing each; an
+    output this table does not know is a bug, not something to leave out of a release."""
     every = editions(book)
-    for ed in every:
-        words = edition_words(ed)
-        named = [(f"{ed.slug}.epub", "epub", None, f"{ed.slug}-{version}.epub"),
-                 (f"{ed.slug}.pdf", "pdf", "print", f"{ed.slug}-{version}.pdf"),
-                 (f"{ed.slug}-screen.pdf", "pdf", "screen", f"{ed.slug}-{version}-screen.pdf")]
-        for source, fmt, variant, name in named:
-            dest = folder / name
-            os.replace(built / source, dest)
-            pages = len(PdfReader(dest).pages) if fmt == "pdf" else None
-            artifacts.append(_describe(dest, ed, fmt, variant, pages, words))
-    # The web edition holds the omnibus: one site for the whole book.
-    omnibus = every[0]
-    dest = folder / f"{omnibus.slug}-{version}-web.zip"
-    zip_folder(built / "html", dest, source_epoch(book))
-    artifacts.append(_describe(dest, omnibus, "html", "web", None, edition_words(omnibus)))
-    return artifacts
+    known = {f"{ed.slug}{suffix}": (ed, suffix, *kind)
+             for ed in every for suffix, kind in OUTPUTS.items()}
+    described: dict[str, Artifact] = {}
+    for output in built:
+        if output.name == "html" and output.is_dir():
+            # The web edition holds the omnibus: one site for the whole book.
+            ed, suffix, fmt, variant = every[0], "-web.zip", "html", "web"
+            dest = folder / f"{ed.slug}-{version}{suffix}"
+            zip_folder(output, dest, epoch)
+        elif output.name in known:
+            ed, suffix, fmt, variant = known[output.name]
+            dest = folder / f"{ed.slug}-{version}{suffix}"
+            os.replace(output, dest)
+        else:
+            raise MakeBookError(f"internal error: the release does not know the build's "
+                                f"output {output.name}")
+        pages = len(PdfReader(dest).pages) if fmt == "pdf" else None
+        # A cover carries the title, not the text.
+        words = None if variant == "cover" else edition_words(ed)
+        described[dest.name] = _describe(dest, ed, fmt, variant, pages, words)
+    # Editions in the book's order, then formats in OUTPUTS' order, the web edition last.
+    order = {ed.key: i for i, ed in enumerate(every)}
+    kinds = [*OUTPUTS.values(), ("html", "web")]
+    return sorted(described.values(),
+                  key=lambda a: (a.format == "html", order[a.edition],
+                                 kinds.index((a.format, a.variant))))
 
 
 def _describe(path: Path, ed: Edition, fmt: str, variant: str | None, pages: int | None,
-              words: int) -> Artifact:
+              words: int | None) -> Artifact:
     data = path.read_bytes()
     return Artifact(name=path.name, edition=ed.key, title=ed.title, format=fmt,
                     variant=variant, media_type=MEDIA_TYPES[fmt], size=len(data),
