@@ -1,0 +1,509 @@
+"""The web edition, built once from the real series and once from a tiny book with notes, then
+checked as files (structure, metadata, determinism, cache) and in a real browser (Chromium
+through Playwright): navigation, search, notes, small screens, accessibility (axe-core)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+from tinyhtml5.parser import HTMLParser
+
+from make_book.pipeline import build
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SHOTS = Path(os.environ.get("MAKE_BOOK_SHOTS", "/tmp/web-shots"))
+PHRASE = "goulot d’étranglement"  # typographic apostrophe, as the typeset text has it
+
+NOTES_BOOK = {
+    "book.toml": '[book]\ntitle = "Petit livre"\nlang = "fr"\n',
+    "01-un.md": "# Premier chapitre\n\nUn paragraphe avec une note[^1] et une autre plus "
+                "loin[^2].\n\n" + "Un deuxième paragraphe, assez long pour remplir quelques "
+                "lignes. " * 12 + "\n\nUn troisième paragraphe[^3].\n\n"
+                "[^1]: La première note, courte.\n[^2]: La deuxième note, *en italique*.\n"
+                "[^3]: La troisième note.\n",
+    "02-deux.md": "# Deuxième chapitre\n\nLe second chapitre a sa propre note[^1].\n\n"
+                  "[^1]: Une note numérotée 1 de nouveau, par chapitre.\n",
+}
+
+
+@dataclass
+class Site:
+    root: Path  # the project
+    html: Path  # dist/html
+    url: str  # served over http
+
+
+def _copy_series(dest: Path) -> Path:
+    for name in ("manuscript", "assets"):
+        shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[list[ThreadingHTTPServer]]:
+    running: list[ThreadingHTTPServer] = []
+    yield running
+    for server in running:
+        server.shutdown()
+        server.server_close()
+
+
+def _serve(folder: Path, running: list[ThreadingHTTPServer]) -> str:
+    """Serve folder on 127.0.0.1 and a free port from a thread; return its base URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    running.append(server)
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory: pytest.TempPathFactory,
+           servers: list[ThreadingHTTPServer]) -> Site:
+    """The real series with its EPUBs, which the downloads block must list (the PDF writer
+    is left out for time: test_every_staged_file_is_offered covers PDFs)."""
+    root = _copy_series(tmp_path_factory.mktemp("series"))
+    build(root, root / "dist", ("epub", "html"))
+    html = root / "dist" / "html"
+    return Site(root, html, _serve(html, servers))
+
+
+@pytest.fixture(scope="module")
+def notes_book(tmp_path_factory: pytest.TempPathFactory, series: Site,
+               servers: list[ThreadingHTTPServer]) -> Site:
+    """A two-chapter book without parts whose chapters have footnotes."""
+    root = tmp_path_factory.mktemp("notes")
+    (root / "manuscript").mkdir()
+    for name, text in NOTES_BOOK.items():
+        (root / "manuscript" / name).write_text(text, encoding="utf-8")
+    # The fonts are the same files as the series': share its cache (keyed by content).
+    (root / ".cache").mkdir()
+    (root / ".cache" / "make-book").symlink_to(series.root / ".cache" / "make-book")
+    build(root, root / "dist", ("html",))
+    html = root / "dist" / "html"
+    return Site(root, html, _serve(html, servers))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the web edition is tested in a real browser; "
+                    "install it with `apt-get install -y chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A page that records console errors and failed requests."""
+
+    def __init__(self, browser: object, width: int = 1280, scheme: str = "light") -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": 900},  # type: ignore[attr-defined]
+                                     color_scheme=scheme)
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
+        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
+            f"{r.status}: {r.url}"))
+
+    def __enter__(self) -> Watched:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.page.close()
+
+
+def _doc(path: Path) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def _select(root: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlElement]:
+    """A small CSS subset without the cssselect package: `tag.class`, `#id .class`,
+    `tag[attr=value]`, descendants separated by spaces."""
+    path = ""
+    for step in selector.split():
+        match = re.fullmatch(r"([a-z0-9]*)(?:#([\w-]+))?((?:\.[\w-]+)*)(?:\[([\w:-]+)="
+                             r"'?([^'\]]*)'?\])?", step)
+        assert match, step
+        tag, ident, classes, attr, value = match.groups()
+        tests = [f"@id='{ident}'"] if ident else []
+        tests += [f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+                  for c in classes.split(".") if c]
+        if attr:
+            tests.append(f"@{attr}='{value}'")
+        path += "//" + (tag or "*") + "".join(f"[{t}]" for t in tests)
+    return root.xpath("." + path)
+
+
+def _pages(site: Site) -> list[Path]:
+    return sorted(site.html.glob("*.html"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The files
+
+
+def test_site_layout(series: Site) -> None:
+    names = {p.name for p in series.html.iterdir()}
+    assert {"index.html", "livre.html", "recherche.html", "search-index.js",
+            "sitemap.xml"} <= names
+    chapters = sorted(series.html.glob("03-0*.html"))
+    assert len(chapters) == 9
+    for part in ("01-un-guide-pour-la-revolution", "03-quand-l-execution-s-effondre",
+                 "04-la-vie-apres-l-effondrement"):
+        assert (series.html / f"{part}.html").is_file()
+    fonts = sorted(series.html.glob("fonts/*.woff2"))
+    assert len(fonts) == 8 and all(f.read_bytes()[:4] == b"wOF2" for f in fonts)
+    assert (series.html / "fonts" / "LICENSE-SourceSerif4.md").is_file()
+
+
+def test_pages_are_well_formed_html5(series: Site, notes_book: Site) -> None:
+    for page in _pages(series) + _pages(notes_book):
+        parser = HTMLParser()
+        parser.parse(page.read_bytes())
+        assert not parser.errors, f"{page.name}: {parser.errors[:3]}"
+        root = _doc(page)
+        assert root.get("lang") == "fr"
+        assert len(root.findall(".//h1")) == 1, page.name
+        levels = [int(h.tag[1]) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), \
+            f"{page.name}: heading levels skip: {levels}"
+        ids = [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
+        assert len(ids) == len(set(ids)), f"{page.name}: duplicate ids"
+        for tag in ("header", "nav", "main", "footer"):
+            assert root.find(f".//{tag}") is not None, f"{page.name}: no <{tag}>"
+        for img in root.iter("img"):
+            assert img.get("alt") is not None and img.get("width") and img.get("height")
+
+
+def test_no_external_resources(series: Site) -> None:
+    """Nothing the pages load comes from the network: every src, srcset and stylesheet is a
+    relative path inside the site."""
+    for page in _pages(series):
+        root = _doc(page)
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            urls = [element.get("src"), element.get("srcset")]
+            if element.tag == "link":
+                urls.append(element.get("href"))
+            for value in filter(None, urls):
+                for url in re.split(r",\s*", value):
+                    target = url.split()[0].split("#")[0]
+                    assert not re.match(r"^[a-z]+:|^//|^/", target), f"{page.name}: {url}"
+                    assert (series.html / target).is_file(), f"{page.name}: missing {target}"
+    css = (series.html / "assets" / "site.css").read_text("utf-8")
+    assert not re.search(r"url\(\s*['\"]?([a-z]+:|//)", css) and "@import" not in css
+
+
+def test_downloads_are_listed_with_size_and_checksum(series: Site) -> None:
+    built = sorted(p.name for p in (series.root / "dist").iterdir()
+                   if p.suffix in (".epub", ".pdf"))
+    assert len(built) >= 2
+    home = _doc(series.html / "index.html")
+    listed = _select(home, "#downloads .download")
+    assert sorted(Path(li.find("a").get("href")).name for li in listed) == built
+    for item in listed:
+        href = item.find("a").get("href")
+        data = (series.html / href).read_bytes()
+        assert data == (series.root / "dist" / Path(href).name).read_bytes()
+        assert _select(item, "code")[0].text == hashlib.sha256(data).hexdigest()
+        assert re.search(r"\d( |,\d )\s?(octets|Ko|Mo)", item.text_content().replace(
+            "\u00a0", " ")), item.text_content()
+
+
+def test_home_shows_the_four_parts(series: Site) -> None:
+    home = _doc(series.html / "index.html")
+    cards = _select(home, ".part-card")
+    assert len(cards) == 4
+    muted = [c for c in cards if "is-forthcoming" in c.get("class")]
+    assert len(muted) == 3
+    for card in muted:
+        assert "À paraître" in card.text_content()
+    assert all(_select(c, "picture img") for c in cards)
+
+
+def test_metadata(series: Site) -> None:
+    home = _doc(series.html / "index.html")
+    data = json.loads(_select(home, "script[type='application/ld+json']")[0].text)
+    assert data["@type"] == "Book" and data["inLanguage"] == "fr"
+    assert len(data["hasPart"]) == 4 and data["workExample"]
+    props = {m.get("property"): m.get("content") for m in home.iter("meta") if m.get("property")}
+    assert props["og:image"] == "assets/social.jpg" and props["og:locale"] == "fr_FR"
+    from PIL import Image
+
+    with Image.open(series.html / "assets" / "social.jpg") as card:
+        assert card.size == (1200, 630)
+    chapter = _doc(series.html / "03-02-quand-la-rarete-devient-abondance.html")
+    assert _select(chapter, "link[rel=canonical]")[0].get("href") == \
+        "03-02-quand-la-rarete-devient-abondance.html"
+    assert _select(chapter, "meta[name=description]")[0].get("content")
+    sitemap = (series.html / "sitemap.xml").read_text("utf-8")
+    assert sitemap.count("<loc>") == 13 + 2
+
+
+def test_search_index_is_a_script_with_the_text(series: Site) -> None:
+    script = (series.html / "search-index.js").read_text("utf-8")
+    assert script.startswith("window.MAKE_BOOK_SEARCH = ")
+    data = json.loads(script.removeprefix("window.MAKE_BOOK_SEARCH = ").rstrip(";\n"))
+    texts = [e[2] for e in data["entries"] if PHRASE in e[2]]
+    assert texts and all(not re.search(r"\w\d", t) for t in texts)
+
+
+def test_responsive_images(series: Site) -> None:
+    page = _doc(series.html / "03-04-la-hierarchie-se-retourne.html")
+    picture = _select(page, ".text figure picture")[0]
+    source = picture.find("source")
+    assert source.get("type") == "image/webp" and " 960w" in source.get("srcset")
+    img = picture.find(".//img")  # libxml2 does not know <source> is void: img nests in it
+    assert img.get("decoding") == "async" and img.get("sizes")
+    assert img.get("width") == "2400" and img.get("height") == "1500"
+    # Every figure opens its chapter (eager there); on the single page all are far down.
+    whole = _select(_doc(series.html / "livre.html"), "picture")
+    assert len(whole) == 6 and all(p.find(".//img").get("loading") == "lazy" for p in whole)
+    hero = _select(_doc(series.html / "03-quand-l-execution-s-effondre.html"), ".hero img")[0]
+    assert hero.get("alt") == ""
+
+
+def _tree(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_identical_output_and_cached_renditions(series: Site, notes_book: Site,
+                                                tmp_path: Path) -> None:
+    """A second build of the same input gives the same bytes, without redoing the fonts and
+    images (their cache files are left untouched)."""
+    cache = series.root / ".cache" / "make-book"
+    cached = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    assert any("web-fonts" in str(p) for p in cached)
+    assert any("renditions" in str(p) for p in cached)
+    build(series.root, tmp_path / "series", ("html",))
+    first, again = _tree(series.html), _tree(tmp_path / "series" / "html")
+    # This rebuild made no EPUB: only the home page's downloads block may differ.
+    assert [p for p in first if p not in again] == sorted(
+        p for p in first if p.parts[0] == "downloads")
+    assert all(first[p] == again[p] for p in again if p.name != "index.html")
+    assert {p: p.stat().st_mtime_ns for p in cached} == cached
+    build(notes_book.root, tmp_path / "notes", ("html",))
+    assert _tree(notes_book.html) == _tree(tmp_path / "notes" / "html")
+
+
+def test_every_staged_file_is_offered(series: Site, tmp_path: Path) -> None:
+    """Every EPUB and PDF in the staging folder, print and screen PDFs told apart, in the
+    order of the editions."""
+    from make_book.pipeline import load, make_covers
+    from make_book.writers import html as web
+    from make_book.writers.common import editions
+    from make_book.writers.context import BuildContext
+
+    book, _ = load(series.root)
+    ctx = BuildContext(book=book, staging=tmp_path, cache=series.root / ".cache" / "make-book",
+                       epoch=0)
+    make_covers(book, ctx, editions(book))
+    names = ["intelligence-abondante.pdf", "intelligence-abondante-screen.pdf",
+             "intelligence-abondante-3-quand-l-execution-s-effondre.epub"]
+    for index, name in enumerate(names):
+        (tmp_path / name).write_bytes(b"%" * (1500 * (index + 1)))
+    out = web.write(book, editions(book), ctx)
+    assert out == [tmp_path / "html"]
+    home = _doc(tmp_path / "html" / "index.html")
+    labels = [(Path(a.get("href")).name, a.text) for a in _select(home, "li.download a")]
+    assert labels == [("intelligence-abondante-screen.pdf", "PDF pour l’écran"),
+                      ("intelligence-abondante.pdf", "PDF pour l’impression"),
+                      ("intelligence-abondante-3-quand-l-execution-s-effondre.epub", "EPUB")]
+    sizes = [s.text for s in _select(home, "li.download span.size")]
+    assert sizes == ["3,0\u00a0Ko", "1,5\u00a0Ko", "4,5\u00a0Ko"]
+
+
+# ---------------------------------------------------------------------------------------------
+# In the browser
+
+
+def test_home_loads_cleanly(browser: object, series: Site) -> None:
+    with Watched(browser) as watched:
+        watched.page.goto(series.url + "index.html", wait_until="networkidle")
+        assert watched.page.title() == "Intelligence abondante"
+        fonts = watched.page.evaluate(
+            "document.fonts.ready.then(() => [...document.fonts].filter("
+            "f => f.status === 'loaded').map(f => f.family))")
+        assert any("Source Serif" in f for f in fonts)
+        assert watched.problems == []
+
+
+def test_next_links_walk_the_book(browser: object, series: Site) -> None:
+    first = "03-01-la-chose-pour-laquelle-vous-etiez-paye.html"
+    last = "03-09-vous-etes-maintenant-un-architecte.html"
+    with Watched(browser) as watched:
+        watched.page.goto(series.url + first)
+        assert "Chapitre 1 sur 9" in watched.page.inner_text(".position")
+        seen = [first]
+        while not watched.page.url.endswith(last) and len(seen) < 20:
+            watched.page.click("a[rel=next]")
+            watched.page.wait_for_load_state()
+            seen.append(watched.page.url.rsplit("/", 1)[1])
+        assert seen[-1] == last and len(seen) == 9
+        assert "Chapitre 9 sur 9" in watched.page.inner_text(".position")
+        assert watched.problems == []
+
+
+@pytest.mark.parametrize("query", [PHRASE, "GOULOT d'etranglement"])
+def test_search_finds_a_phrase_of_part_three(browser: object, series: Site, query: str) -> None:
+    with Watched(browser) as watched:
+        page = watched.page
+        page.goto(series.url + "recherche.html")
+        page.fill("#search-input", query)
+        page.wait_for_selector("#search-results li")
+        titles = page.locator(".result-title").all_inner_texts()
+        assert "Quand la rareté devient abondance, tout s’inverse" in titles
+        assert PHRASE in page.locator("mark").first.inner_text()
+        assert "résultats" in page.inner_text("#search-status")
+        # Keyboard: down from the field into the results, Enter follows the link.
+        page.focus("#search-input")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.closest('#search-results') !== null")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "#c3-" in page.url
+        assert watched.problems == []
+
+
+def test_search_works_from_file_urls(browser: object, series: Site) -> None:
+    with Watched(browser, width=375) as watched:
+        page = watched.page
+        page.goto((series.html / "recherche.html").as_uri() + "?q=goulot")
+        page.wait_for_selector("#search-results li")
+        with page.expect_navigation():
+            page.click("#search-results a >> nth=0")
+        assert page.url.startswith("file://") and "#c3-" in page.url
+        assert page.locator("h1").count() == 1
+        assert watched.problems == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_footnote_and_back_link(browser: object, notes_book: Site, width: int) -> None:
+    """Narrow: the call jumps to the note at the end. Wide: the note stands in the margin and
+    the call moves the focus to it. Both have a back link to the call."""
+    with Watched(browser, width=width) as watched:
+        page = watched.page
+        page.goto(notes_book.url + "01-un.html")
+        page.click("#c1-fnref2")
+        if width < 900:
+            assert page.url.endswith("#c1-fn2")
+            note = page.locator("#c1-fn2")
+        else:
+            assert page.locator(".endnotes").is_hidden()
+            note = page.locator(".sidenote[data-note='c1-fn2']")
+            assert page.evaluate("document.activeElement.dataset.note") == "c1-fn2"
+            call = page.locator("#c1-fnref2").bounding_box()
+            box = note.bounding_box()
+            assert box["x"] > call["x"] and abs(box["y"] - call["y"]) < 120
+        assert note.is_visible() and "deuxième note" in note.inner_text()
+        note.locator("a.note-number").click()
+        assert page.url.endswith("#c1-fnref2")
+        assert watched.problems == []
+
+
+def test_toc_by_keyboard(browser: object, series: Site) -> None:
+    with Watched(browser, width=375) as watched:
+        page = watched.page
+        page.goto(series.url + "03-02-quand-la-rarete-devient-abondance.html")
+        page.focus(".toc-menu summary")
+        page.keyboard.press("Enter")
+        current = page.locator(".toc-menu [aria-current=page]")
+        assert current.is_visible()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('.toc-panel') !== null")
+        page.keyboard.press("Escape")
+        assert not current.is_visible()
+
+
+def test_nothing_overflows_a_phone(browser: object, series: Site) -> None:
+    pages = ["index.html", "03-quand-l-execution-s-effondre.html",
+             "03-05-la-couche-du-milieu-disparait.html", "livre.html", "recherche.html?q=le",
+             "01-un-guide-pour-la-revolution.html"]
+    with Watched(browser, width=375) as watched:
+        for name in pages:
+            watched.page.goto(series.url + name)
+            width = watched.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, f"{name} is {width} px wide"
+        assert watched.problems == []
+
+
+def test_measure_is_a_book_line(browser: object, series: Site) -> None:
+    """About 65 characters a line on a wide screen: 60 to 75."""
+    with Watched(browser) as watched:
+        watched.page.goto(series.url + "03-07-la-connaissance-n-est-plus-un-fosse.html")
+        watched.page.evaluate("document.fonts.ready")
+        per_line = watched.page.evaluate("""() => {
+            const p = document.querySelector('.text p + p');
+            const ctx = document.createElement('canvas').getContext('2d');
+            const style = getComputedStyle(p);
+            ctx.font = `${style.fontSize} ${style.fontFamily}`;
+            const text = p.textContent;
+            return p.getBoundingClientRect().width / (ctx.measureText(text).width / text.length);
+        }""")
+        assert 60 <= per_line <= 75, per_line
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_accessibility_axe(browser: object, series: Site, notes_book: Site, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    urls = [series.url + name for name in (
+        "index.html", "03-quand-l-execution-s-effondre.html",
+        "03-04-la-hierarchie-se-retourne.html", "recherche.html?q=valeur")] + [
+        notes_book.url + "01-un.html"]
+    with Watched(browser, scheme=scheme) as watched:
+        for url in urls:
+            watched.page.goto(url)
+            watched.page.evaluate("document.fonts.ready.then(() => true)")
+            violations = axe.run(watched.page).response["violations"]
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                   for v in violations if v["impact"] in ("serious", "critical")]
+            assert bad == [], f"{url} ({scheme}): {bad}"
+
+
+def test_screenshots(browser: object, series: Site) -> None:
+    """Home page and a chapter at phone and desktop widths in both themes, for a person to
+    look at (written to $MAKE_BOOK_SHOTS, /tmp/web-shots by default)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        for width in (375, 1280):
+            with Watched(browser, width=width, scheme=scheme) as watched:
+                for name in ("index", "03-04-la-hierarchie-se-retourne"):
+                    watched.page.goto(series.url + name + ".html")
+                    watched.page.evaluate("document.fonts.ready.then(() => true)")
+                    shot = SHOTS / f"{name}-{width}-{scheme}.png"
+                    # The whole home page; the chapter's opening screen and a half.
+                    watched.page.screenshot(path=str(shot), full_page=name == "index",
+                                            clip=None if name == "index" else {
+                                                "x": 0, "y": 0, "width": width,
+                                                "height": 1350})
+                    assert shot.stat().st_size > 10_000
+                assert watched.problems == []
