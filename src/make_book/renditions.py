@@ -143,8 +143,8 @@ def epub_rendition(image: Image, cache: Path) -> Rendition:
     """The EPUB's copy of `image` (named `image.name`, of type `image.media_type`), from
     `cache/renditions` when it was made before."""
     if image.media_type == "image/svg+xml":
-        path = _cached(image, cache, "epub-svg", "svg", lambda: _clean_svg(image.source))
-        return Rendition(path, image.name, image.media_type, image.width, image.height)
+        # Vetted when the manuscript was read (no script, nothing loaded): passed as it is.
+        return Rendition(image.source, image.name, image.media_type, image.width, image.height)
     family = Path(image.name).suffix.lstrip(".")
     width, height = fit_size((image.width, image.height), EPUB_MAX_SIDE, EPUB_MAX_PIXELS)
 
@@ -327,24 +327,6 @@ def encode(im: PILImage.Image, ext: str, quality: int = JPEG_QUALITY,
     else:
         raise ValueError(f"no encoder for {ext}")
     return buffer.getvalue()
-
-
-def _clean_svg(path: Path) -> bytes:
-    """An SVG as is, unless it carries scripts: e-readers must not run them (an EPUB would
-    also have to declare them), so <script> and on* handlers are dropped."""
-    data = path.read_bytes()
-    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-    scripts = [e for e in root.iter() if isinstance(e.tag, str)
-               and etree.QName(e).localname == "script"]
-    handlers = [(e, a) for e in root.iter() if isinstance(e.tag, str)
-                for a in e.attrib if a.lower().startswith("on")]
-    if not scripts and not handlers:
-        return data
-    for element in scripts:
-        element.getparent().remove(element)
-    for element, attribute in handlers:
-        del element.attrib[attribute]
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
 from PIL import Image as PILImage
+from PIL import ImageFile
 
 from .. import renditions
 from ..diagnostics import Report, line_of
@@ -136,7 +139,7 @@ def _inspect(path: Path, src: str, referrer: Path, report: Report,
         return Image(path, f"{_safe(path.stem)}-{digest[:8]}.svg", "image/svg+xml", width,
                      height, digest)
     try:
-        with PILImage.open(path) as im:
+        with _strict_decoding(), PILImage.open(path) as im:
             if im.width * im.height > MAX_PIXELS:
                 report.error("E044", f"image `{src}` is too large ({im.width} × {im.height} "
                              f"pixels, over {MAX_PIXELS:,}): scale it down", referrer, line)
@@ -151,7 +154,8 @@ def _inspect(path: Path, src: str, referrer: Path, report: Report,
             width, height = renditions.oriented_size(im)
             family = renditions.epub_family(im)
     except PILImage.DecompressionBombError:
-        report.error("E044", f"image `{src}` is too large to decode safely", referrer, line)
+        report.error("E044", f"image `{src}` is too large to decode safely (over "
+                     f"{2 * MAX_PIXELS:,} pixels): scale it down", referrer, line)
         return None
     except (OSError, SyntaxError, ValueError) as exc:
         kind = UNREADABLE.get(path.suffix.lower())
@@ -164,6 +168,18 @@ def _inspect(path: Path, src: str, referrer: Path, report: Report,
         return None
     return Image(path, f"{_safe(path.stem)}-{digest[:8]}.{family}",
                  renditions.MEDIA_TYPES[family], width, height, digest)
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Truncated files fail to decode while the manuscript is checked: importing WeasyPrint
+    sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process."""
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _safe(stem: str) -> str:
