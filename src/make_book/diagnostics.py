@@ -31,8 +31,11 @@ class Diagnostic:
             return ""
         path = self.path
         if root is not None:
+            # The link itself, not its target: a symbolic link refused for pointing outside
+            # the project is still named by where it sits in the project.
+            parent = self.path.absolute().parent.resolve()
             try:
-                path = self.path.resolve().relative_to(root.resolve())
+                path = (parent / self.path.name).relative_to(root.resolve())
             except ValueError:
                 pass
         parts = [str(path)]

@@ -19,18 +19,60 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 PART_KEYS = {"title", "subtitle", "summary", "url", "status", "hero", "identifier", "cover"}
 CHAPTER_KEYS = {"title"}
 LARGE_CHAPTER_BYTES = 2_000_000
+# C0 controls but tab and newlines, and the two non-characters XML 1.0 excludes.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def read_text(path: Path) -> str:
-    """A manuscript file as text; a non-UTF-8 file is an error naming the offending byte."""
+def read_text(path: Path, report: Report | None = None) -> str:
+    """A manuscript file as text; a non-UTF-8 file is an error naming the offending byte.
+    Characters no XML document may hold (controls, U+FFFE) are removed with a warning, since
+    every EPUB page is XML."""
+    if not path.is_file():  # a folder or a named pipe (reading one would never end)
+        raise fail("E019", "not a regular file: a chapter must be a Markdown text file", path)
     data = path.read_bytes()
     try:
-        return data.decode("utf-8").replace("\r\n", "\n")
+        text = data.decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise fail("E010", f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
                    f"(column {col})", path, line, hint="save the file as UTF-8") from None
+    found = _NOT_XML.search(text)
+    if found is not None:
+        if report is not None:
+            line = text.count("\n", 0, found.start()) + 1
+            report.warn("W012", f"character U+{ord(found.group()):04X} removed (it cannot "
+                        "appear in an e-book)", path, line)
+        text = _NOT_XML.sub("", text)
+    return text
+
+
+def check_contained(root: Path) -> None:
+    """Every entry of manuscript/ and styles/ must lie inside the project folder: a symbolic
+    link leading out of it (to ~/.ssh, /etc) is refused, never read nor copied into an
+    edition. Links that stay inside are followed, each folder once."""
+    inside = root.resolve()
+    report = Report()
+    seen: set[Path] = set()
+    pending = [root / "manuscript", root / "styles"]
+    while pending:
+        path = pending.pop()
+        if not (path.exists() or path.is_symlink()):
+            if path.is_symlink():
+                report.error("E019", "broken symbolic link", path)
+            continue
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            report.error("E019", "symbolic link that cannot be followed (a loop?)", path)
+            continue
+        if not real.is_relative_to(inside):
+            report.error("E019", f"symbolic link to {real}, outside the project folder: "
+                         "refused", path, hint="copy the file into the project instead")
+        elif path.is_dir() and real not in seen:
+            seen.add(real)
+            pending.extend(sorted(path.iterdir(), reverse=True))
+    report.raise_if_errors()
 
 
 def split_front_matter(text: str, path: Path, allowed: set[str],
@@ -83,6 +125,7 @@ def read_book(root: Path) -> tuple[Book, Report]:
     if not manuscript.is_dir():
         raise fail("E001", f"no manuscript/ folder in {root}", root,
                    hint="run make-book from a project folder, or name it: make-book build PATH")
+    check_contained(root)
     config, report = load_config(manuscript / "book.toml")
     entries = sorted(manuscript.iterdir())
     part_dirs = [e for e in _numbered([p for p in entries if p.is_dir()])]
@@ -117,7 +160,7 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
     index = folder / "_part.md"
     if not index.is_file():
         raise fail("E015", "part folder without _part.md (it needs at least `title:`)", folder)
-    text = read_text(index)
+    text = read_text(index, report)
     front, body, offset = split_front_matter(text, index, PART_KEYS, report)
     if not front.get("title"):
         raise fail("E016", "_part.md needs a `title:` in its front matter", index, 1)
@@ -147,7 +190,7 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
 
 
 def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report) -> Chapter:
-    text = read_text(path)
+    text = read_text(path, report)
     if len(text.encode()) > LARGE_CHAPTER_BYTES:
         report.warn("W011", f"very large chapter ({len(text.encode()) // 1024} KiB): conversion "
                     "may take minutes; consider splitting it", path)
