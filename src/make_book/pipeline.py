@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -140,7 +141,10 @@ def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
     covers_py = Path(__file__).with_name("covers.py").read_bytes()
     for key, spec in specs.items():
         art = spec.art.read_bytes() if spec.art else b""
-        digest = hashlib.sha256(repr(spec).encode() + art + covers_py
+        # Keyed by the art's bytes, not its path: the same book in another folder gives the
+        # same cover name, so its editions stay byte-identical.
+        fields = repr(dataclasses.replace(spec, art=None)).encode()
+        digest = hashlib.sha256(fields + art + covers_py
                                 + __version__.encode()).hexdigest()[:16]
         path = ctx.cache / "covers" / f"{key}-{digest}.jpg"
         if not path.exists():
