@@ -6,16 +6,20 @@ blank versos) and `screen` (no bleed, no blank pages, coloured links, cover firs
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
+from urllib.parse import quote, unquote, urlparse
+from urllib.request import url2pathname
 
 from lxml import html
 from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..locales import ordinal_part
 from ..model import Book, Chapter
 from ..renditions import cache_dir, print_source
 from .common import (
+    PACKAGE_STYLES,
     Doc,
     Edition,
     Linker,
@@ -41,7 +45,8 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> list[Path]:
 def write_variant(book: Book, edition: Edition, ctx: BuildContext, variant: str) -> Path:
     anchors: dict[str, BlockRef] = {}
     source = render_html(book, edition, ctx, variant, anchors)
-    document = HTML(string=source, base_url=str(book.root)).render(
+    document = HTML(string=source, base_url=str(book.root),
+                    url_fetcher=BookFetcher(book.root)).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
     if variant == "print":
         ctx.record_pages(edition, document, anchors)
@@ -65,7 +70,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str,
         body = _pdf_body(book, chapter, linker, anchors) if chapter is not None else ""
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
-            hero = print_source(doc.part.hero, cache_dir(book.root)).as_uri()
+            hero = book_url(print_source(doc.part.hero, cache_dir(book.root)), book.root)
         rendered.append({"kind": doc.kind, "title": doc.title, "part": doc.part,
                          "chapter": doc.chapter, "body": body, "hero": hero})
     entries = _toc_entries(book, docs)
@@ -80,7 +85,8 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str,
         date=config.date, description=" ".join(p.summary for p in edition.parts if p.summary),
         keywords=", ".join(filter(None, [config.series, edition.title])),
         series_line=series_line, colophon=ctx.colophon, toc_position=config.pdf.toc,
-        cover=ctx.cover_for(edition).as_uri(), page_css=page_css(book, edition, variant))
+        cover=book_url(ctx.cover_for(edition), book.root),
+        page_css=page_css(book, edition, variant))
 
 
 def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
@@ -109,7 +115,7 @@ def _pdf_body(book: Book, chapter: Chapter, linker: Linker,
         name = img.get("src", "").removeprefix("images/")
         image = next((i for i in book.images.values() if i.name == name), None)
         if image is not None:
-            img.set("src", print_source(image, cache_dir(book.root)).as_uri())
+            img.set("src", book_url(print_source(image, cache_dir(book.root)), book.root))
     notes = {n.id: n for n in chapter.notes}
     for call in list(body.find_class("noteref")):
         note = notes.get(call.get("href", "").split("#")[-1])
@@ -170,3 +176,38 @@ def _font_face(font: Path) -> str:
 def _css_string(text: str) -> str:
     # Also keeps `</style>` out of the inline stylesheet: `<` is written as a CSS escape.
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+
+
+BOOK_URL = "book:/"
+
+
+def book_url(path: Path, root: Path) -> str:
+    """`book:/<path inside the project>` for a file of the project, else its file:// URI.
+    WeasyPrint names each image in the PDF after the md5 of its URL: a file:// URL would
+    make two builds of one manuscript in two folders differ."""
+    try:
+        return BOOK_URL + quote(path.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return path.as_uri()
+
+
+class BookFetcher(URLFetcher):
+    """What WeasyPrint may load: files of the project (by `book:/` URL or file://) and
+    make-book's own styles and fonts. Nothing from the network, no other file: a refused
+    URL is a WeasyPrint warning, never a request."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith(BOOK_URL):
+            path = (self.root / unquote(url[len(BOOK_URL):])).resolve()
+            if path.is_relative_to(self.root) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        elif url.startswith("file:"):
+            path = Path(url2pathname(urlparse(url).path)).resolve()
+            if path.is_relative_to(self.root) or path.is_relative_to(PACKAGE_STYLES):
+                return super().fetch(url, headers)
+        raise ValueError(f"make-book loads nothing from outside the book: {url}")
