@@ -80,10 +80,11 @@ def _serve(folder: Path, running: list[ThreadingHTTPServer]) -> str:
 @pytest.fixture(scope="module")
 def series(tmp_path_factory: pytest.TempPathFactory,
            servers: list[ThreadingHTTPServer]) -> Site:
-    """The real series with its EPUBs, which the downloads block must list (the PDF writer
-    is left out for time: test_every_staged_file_is_offered covers PDFs)."""
+    """The real series with its omnibus EPUB, which the downloads block must list (the PDF
+    writer and the volume are left out for time: test_every_staged_file_is_offered covers
+    them)."""
     root = _copy_series(tmp_path_factory.mktemp("series"))
-    build(root, root / "dist", ("epub", "html"))
+    build(root, root / "dist", ("epub", "html"), edition="omnibus")
     html = root / "dist" / "html"
     return Site(root, html, _serve(html, servers))
 
@@ -223,7 +224,7 @@ def test_no_external_resources(series: Site) -> None:
 def test_downloads_are_listed_with_size_and_checksum(series: Site) -> None:
     built = sorted(p.name for p in (series.root / "dist").iterdir()
                    if p.suffix in (".epub", ".pdf"))
-    assert len(built) >= 2
+    assert built == ["intelligence-abondante.epub"]
     home = _doc(series.html / "index.html")
     listed = _select(home, "#downloads .download")
     assert sorted(Path(li.find("a").get("href")).name for li in listed) == built
@@ -294,50 +295,61 @@ def _tree(folder: Path) -> dict[Path, bytes]:
             if p.is_file()}
 
 
+def _rewrite(root: Path, staging: Path, files: dict[str, bytes]) -> Path:
+    """Run the web writer alone on the project at root, as the pipeline would after the
+    EPUB and PDF writers had left `files` in the staging folder."""
+    from make_book.pipeline import load, make_covers
+    from make_book.writers import html as web
+    from make_book.writers.common import editions
+    from make_book.writers.context import BuildContext
+
+    book, _ = load(root)
+    ctx = BuildContext(book=book, staging=staging, cache=root / ".cache" / "make-book",
+                       epoch=0)
+    make_covers(book, ctx, editions(book))
+    staging.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (staging / name).write_bytes(data)
+    assert web.write(book, editions(book), ctx) == [staging / "html"]
+    return staging / "html"
+
+
 def test_identical_output_and_cached_renditions(series: Site, notes_book: Site,
                                                 tmp_path: Path) -> None:
-    """A second build of the same input gives the same bytes, without redoing the fonts and
-    images (their cache files are left untouched)."""
+    """The same input gives the same bytes, without redoing the fonts and images (their
+    cache files are left untouched)."""
     cache = series.root / ".cache" / "make-book"
     cached = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     assert any("web-fonts" in str(p) for p in cached)
     assert any("renditions" in str(p) for p in cached)
-    build(series.root, tmp_path / "series", ("html",))
-    first, again = _tree(series.html), _tree(tmp_path / "series" / "html")
-    # This rebuild made no EPUB: only the home page's downloads block may differ.
-    assert [p for p in first if p not in again] == sorted(
-        p for p in first if p.parts[0] == "downloads")
-    assert all(first[p] == again[p] for p in again if p.name != "index.html")
+    epubs = {p.name: p.read_bytes() for p in (series.root / "dist").glob("*.epub")}
+    again = _rewrite(series.root, tmp_path / "series", epubs)
+    assert _tree(again) == _tree(series.html)
     assert {p: p.stat().st_mtime_ns for p in cached} == cached
     build(notes_book.root, tmp_path / "notes", ("html",))
     assert _tree(notes_book.html) == _tree(tmp_path / "notes" / "html")
 
 
 def test_every_staged_file_is_offered(series: Site, tmp_path: Path) -> None:
-    """Every EPUB and PDF in the staging folder, print and screen PDFs told apart, in the
-    order of the editions."""
-    from make_book.pipeline import load, make_covers
-    from make_book.writers import html as web
-    from make_book.writers.common import editions
-    from make_book.writers.context import BuildContext
-
-    book, _ = load(series.root)
-    ctx = BuildContext(book=book, staging=tmp_path, cache=series.root / ".cache" / "make-book",
-                       epoch=0)
-    make_covers(book, ctx, editions(book))
-    names = ["intelligence-abondante.pdf", "intelligence-abondante-screen.pdf",
-             "intelligence-abondante-3-quand-l-execution-s-effondre.epub"]
-    for index, name in enumerate(names):
-        (tmp_path / name).write_bytes(b"%" * (1500 * (index + 1)))
-    out = web.write(book, editions(book), ctx)
-    assert out == [tmp_path / "html"]
-    home = _doc(tmp_path / "html" / "index.html")
+    """Every EPUB and PDF in the staging folder, grouped by edition, in reading preference:
+    EPUB, screen PDF, print PDF, printer's cover."""
+    slug = "intelligence-abondante"
+    volume = "intelligence-abondante-3-quand-l-execution-s-effondre"
+    names = [f"{slug}.pdf", f"{slug}-cover.pdf", f"{volume}.epub", f"{slug}-screen.pdf",
+             f"{slug}.epub"]
+    site = _rewrite(series.root, tmp_path, {n: b"%" * 1500 * (i + 1)
+                                            for i, n in enumerate(names)})
+    home = _doc(site / "index.html")
     labels = [(Path(a.get("href")).name, a.text) for a in _select(home, "li.download a")]
-    assert labels == [("intelligence-abondante-screen.pdf", "PDF pour l’écran"),
-                      ("intelligence-abondante.pdf", "PDF pour l’impression"),
-                      ("intelligence-abondante-3-quand-l-execution-s-effondre.epub", "EPUB")]
+    assert labels == [(f"{slug}.epub", "EPUB"), (f"{slug}-screen.pdf", "PDF pour l’écran"),
+                      (f"{slug}.pdf", "PDF pour l’impression"),
+                      (f"{slug}-cover.pdf", "Couverture à plat pour l’imprimeur (PDF)"),
+                      (f"{volume}.epub", "EPUB")]
     sizes = [s.text for s in _select(home, "li.download span.size")]
-    assert sizes == ["3,0\u00a0Ko", "1,5\u00a0Ko", "4,5\u00a0Ko"]
+    assert sizes == ["7,5\u00a0Ko", "6,0\u00a0Ko", "1,5\u00a0Ko", "3,0\u00a0Ko", "4,5\u00a0Ko"]
+    groups = [h.text_content() for h in _select(home, "section.download-group h3")]
+    assert groups == ["Intelligence abondante La série complète",
+                      "Quand l’exécution s’effondre Intelligence abondante, volume 3 sur 4"]
 
 
 # ---------------------------------------------------------------------------------------------

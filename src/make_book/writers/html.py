@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
 from .. import __version__
-from ..covers import CoverSpec, render_social_card, save_jpeg
+from ..covers import render_social_card, save_jpeg
 from ..locales import ordinal_part
 from ..model import Book, Chapter, Element, Image, Note, Part
 from ..renditions import web_renditions
@@ -43,6 +43,7 @@ from .common import (
     style_file,
     template_env,
 )
+from .common import editions as all_editions
 from .context import BuildContext
 
 BODY_WIDTHS = (480, 960, 1600)
@@ -53,6 +54,7 @@ BODY_SIZES = "(min-width: 44rem) 38rem, calc(100vw - 2.5rem)"
 HERO_SIZES = "(min-width: 60rem) 52rem, calc(100vw - 2.5rem)"
 COVER_SIZES = "(min-width: 64rem) 13rem, (min-width: 36rem) 40vw, 6rem"
 HERO_COVER_SIZES = "(min-width: 48rem) 18rem, 60vw"
+DOWNLOAD_LABELS = ("web_epub", "web_pdf_screen", "web_pdf_print", "web_pdf_cover")
 BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "figcaption", "dt", "dd", "td", "th",
           "blockquote")
 
@@ -73,7 +75,7 @@ def write(book: Book, editions: list[Edition], ctx: BuildContext) -> list[Path]:
 class Page:
     """One HTML page of the site and what the navigation needs to know about it."""
 
-    doc: Doc | None
+    doc: Doc
     href: str
     title: str
     description: str = ""
@@ -114,7 +116,9 @@ class Site:
         self.pictures: dict[str, list[Rendition]] = {}
         self.covers: dict[str, list[Rendition]] = {}
         self.search_entries: list[list[object]] = []
-        base = getattr(book.config, "site_url", None) or getattr(book.config, "url", None)
+        self.has_downloads = False
+        # A site address, should book.toml ever carry one, makes the links absolute.
+        base = getattr(book.config, "site_url", None)
         self.base_url = base.rstrip("/") + "/" if isinstance(base, str) and base else ""
 
     # -- the build, step by step --------------------------------------------------------------
@@ -123,10 +127,10 @@ class Site:
         self._assets()
         self._images()
         downloads = self._downloads()
+        self.has_downloads = bool(downloads)
         toc = self._toc()
         for index, page in enumerate(self.pages):
-            if page.doc is not None:
-                self._write_doc(index, page, toc)
+            self._write_doc(index, page, toc)
         self._write_home(toc, downloads)
         self._write_single_page(toc)
         self._write_search(toc)
@@ -155,7 +159,7 @@ class Site:
         for name, dest in (("html-site.js", "assets/site.js"), ("search.js", "assets/search.js")):
             self._write_text(dest, style_file(self.book, name).read_text("utf-8"))
         self._write_bytes("assets/icon.png", _icon(self.book))
-        card = social_card(self.book, self.ctx)
+        card = social_card(self.book, self.edition, self.ctx)
         self._write_bytes("assets/social.jpg", card.read_bytes())
 
     def _images(self) -> None:
@@ -174,21 +178,21 @@ class Site:
 
     def _downloads(self) -> list[DownloadGroup]:
         """Every EPUB and PDF this build wrote (the other writers ran first), by edition."""
-        from .common import editions as all_editions
-
+        every = all_editions(self.book)
+        order = {e.slug: i for i, e in enumerate(every)}
         groups: dict[str, DownloadGroup] = {}
-        order = {e.slug: i for i, e in enumerate(all_editions(self.book))}
-        found = sorted([*self.ctx.staging.glob("*.epub"), *self.ctx.staging.glob("*.pdf")])
-        for path in sorted(found, key=lambda p: (_edition_rank(p, order), p.suffix, p.name)):
+        found = [*self.ctx.staging.glob("*.epub"), *self.ctx.staging.glob("*.pdf")]
+        for path in sorted(found, key=lambda p: (order.get(_kind(p)[1], len(order)),
+                                                 _kind(p)[0], p.name)):
+            rank, slug = _kind(path)
             data = path.read_bytes()
             self._write_bytes(f"downloads/{path.name}", data)
-            slug = path.stem.removesuffix("-screen")
-            edition = next((e for e in all_editions(self.book) if e.slug == slug), None)
+            edition = next((e for e in every if e.slug == slug), None)
             group = groups.setdefault(slug, DownloadGroup(
                 edition.title if edition else slug, self._edition_line(edition)))
             group.files.append(Download(
-                f"downloads/{path.name}", self._format_label(path), self._size(len(data)),
-                hashlib.sha256(data).hexdigest(),
+                f"downloads/{path.name}", self.t[DOWNLOAD_LABELS[rank]],
+                self._size(len(data)), hashlib.sha256(data).hexdigest(),
                 "application/epub+zip" if path.suffix == ".epub" else "application/pdf"))
         return list(groups.values())
 
@@ -200,11 +204,6 @@ class Site:
         return self.t["series_volume"].format(series=self.book.config.series or self.book.config
                                               .title, number=edition.number,
                                               total=len(self.book.parts))
-
-    def _format_label(self, path: Path) -> str:
-        if path.suffix == ".epub":
-            return self.t["web_epub"]
-        return self.t["web_pdf_screen" if path.stem.endswith("-screen") else "web_pdf_print"]
 
     def _size(self, size: int) -> str:
         """« 4,2 Mo » / "4.2 MB": one decimal past the kilobyte, in the book's language."""
@@ -223,18 +222,18 @@ class Site:
         config = self.book.config
         return {
             "lang": self.lang, "t": self.t, "book": config, "edition": self.edition,
+            "site_title": self.edition.title,
             "title": title, "description": description, "toc": toc,
             "current": page_href, "book_href": self.book_href,
             "search_href": self.search_href, "colophon": self.ctx.colophon,
             "canonical": self.base_url + page_href if self.base_url else page_href,
             "og_image": self.base_url + "assets/social.jpg",
             "og_locale": _og_locale(self.lang), "has_parts": self.book.has_parts,
-            "ordinal_part": ordinal_part, **values,
+            "ordinal_part": ordinal_part, "has_downloads": self.has_downloads, **values,
         }
 
     def _write_doc(self, index: int, page: Page, toc: list[dict]) -> None:
         doc = page.doc
-        assert doc is not None
         previous = self.pages[index - 1] if index > 0 else None
         following = self.pages[index + 1] if index + 1 < len(self.pages) else None
         chapter = doc.chapter if doc.kind == "chapter" else doc.part.intro  # type: ignore[union-attr]
@@ -245,36 +244,40 @@ class Site:
         values = self._common(page.href, page.title, page.description, toc,
                               page=page, previous=previous, next=following, body=Markup(body),
                               notes=notes, notes_level=2, total=self._chapter_count(),
+                              reading=True,
                               jsonld=self._chapter_jsonld(page),
                               part_href=_part_href(self.pages, doc.part)
-                              if doc.part is not None and self.book.has_parts else None)
+                              if doc.part is not None and not doc.part.implicit else None)
         if doc.kind == "part":
             part = doc.part
             assert part is not None
             values.update(part=part, hero=self._hero(part), cover=self._cover(part, eager=True),
-                          chapters=[p for p in self.pages if p.doc and p.doc.kind == "chapter"
+                          chapters=[p for p in self.pages if p.doc.kind == "chapter"
                                     and p.doc.part is part])
             self._render("html/part.html", page.href, values)
         else:
             self._render("html/chapter.html", page.href, values)
 
     def _write_home(self, toc: list[dict], downloads: list[DownloadGroup]) -> None:
-        config = self.book.config
         parts = []
         if self.book.has_parts:
+            # The whole series, even on a volume's site: a part outside this edition links
+            # to its own address when it has one.
             for part in self.book.parts:
-                page = next(p for p in self.pages if p.doc and p.doc.kind == "part"
-                            and p.doc.part is part)
+                href = _part_href(self.pages, part) or part.url
                 chapters = len(part.chapters)
-                parts.append({"part": part, "href": page.href, "cover": self._cover(part),
+                parts.append({"part": part, "href": href, "cover": self._cover(part),
                               "chapters": self._chapters_label(chapters) if chapters else ""})
         first = next((p for p in self.pages if p.chapter_index == 1), self.pages[0])
         description = self._book_description()
-        cover = self._picture_markup(self.covers.get(self.edition.key, []), alt="",
-                                     sizes=HERO_COVER_SIZES, eager=True, width=1600,
-                                     height=2560) if self.edition.key in self.covers else ""
-        values = self._common("index.html", config.title, description, toc,
+        cover = self._picture_markup(self.covers[self.edition.key], alt="",
+                                     sizes=HERO_COVER_SIZES, eager=True, width=0, height=0
+                                     ) if self.edition.key in self.covers else ""
+        values = self._common("index.html", self.edition.title, description, toc,
                               parts=parts, first=first, downloads=downloads, cover=cover,
+                              lede=self._lede(),
+                              series_line=self._edition_line(self.edition)
+                              if self.edition.is_volume else None,
                               jsonld=self._book_jsonld(description, downloads), is_home=True)
         self._render("html/index.html", "index.html", values)
 
@@ -293,7 +296,7 @@ class Site:
                              "hero": self._hero(doc.part, eager=False) if doc.kind == "part"
                              else ""})
         values = self._common(self.book_href, self.t["single_page"], self._book_description(),
-                              toc, sections=sections)
+                              toc, sections=sections, reading=True)
         self._render("html/book.html", self.book_href, values)
 
     def _write_search(self, toc: list[dict]) -> None:
@@ -346,8 +349,8 @@ class Site:
 
     def _index(self, chapter: Chapter, body: Element) -> None:
         """Search entries, one per block of text; each block gets an id to land on."""
-        page = next(i for i, p in enumerate(self.pages) if p.doc and (
-            p.doc.chapter is chapter or (p.doc.kind == "part" and p.doc.part.intro is chapter)))
+        page = next(i for i, p in enumerate(self.pages) if p.doc.chapter is chapter or (
+            p.doc.kind == "part" and p.doc.part.intro is chapter))  # type: ignore[union-attr]
         taken = self.docs[page].anchors
         count = 0
         for element in body.iter(*BLOCKS):
@@ -381,7 +384,7 @@ class Site:
         key = f"part-{part.number}"
         if key not in self.covers:
             return Markup("")
-        return self._picture_markup(self.covers[key], "", COVER_SIZES, eager, 1600, 2560)
+        return self._picture_markup(self.covers[key], "", COVER_SIZES, eager, 0, 0)
 
     @staticmethod
     def _picture_markup(renditions: list[Rendition], alt: str, sizes: str, eager: bool,
@@ -396,7 +399,6 @@ class Site:
         entries: list[dict] = []
         for page in self.pages:
             doc = page.doc
-            assert doc is not None
             item = {"href": page.href, "title": doc.title, "children": [],
                     "forthcoming": bool(doc.part and doc.part.forthcoming),
                     "label": ordinal_part(self.lang, doc.part.number) if doc.kind == "part"
@@ -415,17 +417,22 @@ class Site:
             count=count)
 
     def _book_description(self) -> str:
-        config = self.book.config
-        if config.description:
-            return config.description
+        """For the description meta: the book's own, a part's summary, else its title."""
+        return self._lede() or self.edition.title
+
+    def _lede(self) -> str | None:
+        """The home page's introduction: the book's description, or the summary of its first
+        published part (of any part when none is out yet)."""
+        if self.book.config.description and not self.edition.is_volume:
+            return self.book.config.description
         published = [p.summary for p in self.edition.parts if p.summary and not p.forthcoming]
         summaries = published or [p.summary for p in self.edition.parts if p.summary]
-        return summaries[0] if summaries else config.title
+        return summaries[0] if summaries else None
 
     def _book_jsonld(self, description: str, downloads: list[DownloadGroup]) -> Markup:
         config = self.book.config
         data: dict[str, object] = {
-            "@context": "https://schema.org", "@type": "Book", "name": config.title,
+            "@context": "https://schema.org", "@type": "Book", "name": self.edition.title,
             "inLanguage": self.lang, "description": description,
             "url": self.base_url + "index.html",
             "image": self.base_url + "assets/social.jpg",
@@ -441,7 +448,7 @@ class Site:
         if self.book.has_parts:
             data["hasPart"] = [
                 {"@type": "Book", "name": p.title, "position": p.number,
-                 "url": self.base_url + _part_href(self.pages, p),
+                 "url": self.base_url + (_part_href(self.pages, p) or "index.html"),
                  "creativeWorkStatus": "Forthcoming" if p.forthcoming else "Published"}
                 for p in self.book.parts]
         examples = [{"@type": "Book", "name": g.title, "bookFormat": "https://schema.org/EBook",
@@ -453,12 +460,11 @@ class Site:
 
     def _chapter_jsonld(self, page: Page) -> Markup:
         doc = page.doc
-        assert doc is not None
         data: dict[str, object] = {
             "@context": "https://schema.org",
             "@type": "Chapter" if doc.kind == "chapter" else "CreativeWork",
             "name": doc.title, "inLanguage": self.lang, "url": self.base_url + page.href,
-            "isPartOf": {"@type": "Book", "name": self.book.config.title,
+            "isPartOf": {"@type": "Book", "name": self.edition.title,
                          "url": self.base_url + "index.html"},
         }
         if page.chapter_index:
@@ -497,12 +503,20 @@ def _environment() -> Environment:
     return env
 
 
-def _edition_rank(path: Path, order: dict[str, int]) -> int:
-    return order.get(path.stem.removesuffix("-screen"), len(order))
+def _kind(path: Path) -> tuple[int, str]:
+    """(rank in DOWNLOAD_LABELS, edition slug) from a file name the EPUB and PDF writers
+    chose: `<slug>.epub`, `<slug>-screen.pdf`, `<slug>.pdf`, `<slug>-cover.pdf`."""
+    if path.suffix == ".epub":
+        return 0, path.stem
+    for rank, suffix in ((1, "-screen"), (3, "-cover")):
+        if path.stem.endswith(suffix):
+            return rank, path.stem.removesuffix(suffix)
+    return 2, path.stem
 
 
-def _part_href(pages: list[Page], part: Part) -> str:
-    return next(p.href for p in pages if p.doc and p.doc.kind == "part" and p.doc.part is part)
+def _part_href(pages: list[Page], part: Part) -> str | None:
+    """The page of a part's title, when this edition has it."""
+    return next((p.href for p in pages if p.doc.kind == "part" and p.doc.part is part), None)
 
 
 def _doc_description(doc: Doc) -> str:
@@ -722,17 +736,17 @@ def _srcset(renditions: list[Rendition]) -> str:
     return ", ".join(f"{r.href} {r.width}w" for r in renditions)
 
 
-def social_card(book: Book, ctx: BuildContext) -> Path:
-    """The Open Graph image (1200 × 630) in the covers' system, cached by its inputs."""
-    config = book.config
-    heroes = [p.hero for p in book.parts if p.hero is not None]
-    art = heroes[0].source if heroes else None
-    spec = CoverSpec(title=config.title, subtitle=config.subtitle, series=None, number=None,
-                     total=None, publisher=config.publisher,
-                     author=", ".join(config.authors) or None, art=art, lang=config.lang)
+def social_card(book: Book, edition: Edition, ctx: BuildContext) -> Path:
+    """The Open Graph image (1200 × 630): the edition's cover turned landscape, cached by its
+    inputs like the covers."""
+    # Imported here: the pipeline imports the writers, and the spec must be the cover's own.
+    from ..pipeline import cover_spec
+
+    spec = cover_spec(book, edition)
     covers_py = Path(__file__).resolve().parent.parent.joinpath("covers.py").read_bytes()
-    digest = hashlib.sha256(repr(spec).encode() + (art.read_bytes() if art else b"")
-                            + covers_py + __version__.encode()).hexdigest()[:20]
+    art = spec.art.read_bytes() if spec.art else b""
+    digest = hashlib.sha256(repr(spec).encode() + art + covers_py
+                            + __version__.encode()).hexdigest()[:20]
     path = ctx.cache / "web-social" / f"card-{digest}.jpg"
     if not path.exists():
         _save_atomic(path, lambda tmp: save_jpeg(render_social_card(spec), tmp))
