@@ -133,8 +133,11 @@ def _safe_url(value: str) -> bool:
     """True for a relative address or one with a listed scheme. Browsers ignore tabs and
     newlines anywhere in a URL and control characters around it: so do we before looking."""
     cleaned = re.sub(r"[\x00-\x20\x7f]+", "", value).lower()
-    match = _SCHEME.match(cleaned)
-    return match is None or match.group(1) in SAFE_SCHEMES
+    head = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+    if ":" not in head:
+        return True  # relative: a path, a query or a #fragment
+    match = _SCHEME.match(cleaned)  # a colon before any slash: a scheme, or a broken one
+    return match is not None and match.group(1) in SAFE_SCHEMES
 
 
 def _safe_style(value: str) -> bool:
