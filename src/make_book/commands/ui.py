@@ -12,8 +12,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 
 def err_console() -> Console:
@@ -54,13 +62,22 @@ class Steps:
         else:
             self.console.print(f"• {message}", markup=False)
 
-    def finish(self) -> None:
+    def finish(self, failed: bool = False) -> None:
         """Close the running step (its bar stops and shows the time it took)."""
         if self.done and self.done[-1].ended is None:
             self.done[-1].ended = time.time()
         if self.progress is not None and self._task is not None:
-            self.progress.update(self._task, total=1, completed=1)
+            self.progress.update(self._task, total=1, completed=1, failed=failed)
             self._task = None
+
+
+class _Mark(SpinnerColumn):
+    """A spinner while a step runs, then ✓, or ✗ for the step that failed."""
+
+    def render(self, task: Task) -> RenderableType:
+        if task.fields.get("failed"):
+            return Text("✗", style="red")
+        return super().render(task)
 
 
 @contextmanager
@@ -71,14 +88,16 @@ def steps(console: Console) -> Iterator[Steps]:
         yield tracker
         tracker.finish()
         return
-    columns = (SpinnerColumn(finished_text="[green]✓[/]"), TextColumn("{task.description}"),
+    columns = (_Mark(finished_text="[green]✓[/]"), TextColumn("{task.description}"),
                BarColumn(bar_width=24), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         tracker = Steps(console, progress)
         try:
             yield tracker
-        finally:
-            tracker.finish()
+        except BaseException:
+            tracker.finish(failed=True)
+            raise
+        tracker.finish()
 
 
 def size_of(path: Path) -> int:
