@@ -128,6 +128,9 @@ def load_config(path: Path) -> tuple[BookConfig, Report]:
     if not path.is_file():
         raise fail("E001", "book.toml not found: a project needs manuscript/book.toml", path,
                    hint="run `make-book init DIR` to start a project")
+    if not path.resolve().is_relative_to(path.parent.parent.resolve()):  # manuscript/../
+        raise fail("E019", f"symbolic link to {path.resolve()}, outside the project folder: "
+                   "refused", path, hint="copy the file into the project instead")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
