@@ -598,9 +598,10 @@ def _og_locale(lang: str) -> str:
 
 
 def _jsonld(data: dict[str, object]) -> Markup:
-    # "</" would end the <script> element early; JSON allows the escaped form.
+    # "</script" would end the element early and "<!--" can keep it from ending at all:
+    # no "<", ">" or "&" at all, in the \u escapes JSON allows (as Django's json_script).
     text = json.dumps(data, ensure_ascii=False, indent=None, sort_keys=True)
-    return Markup(text.replace("</", "<\\/"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def _search_script(pages: list[Page], entries: list[list[object]]) -> str:
