@@ -123,7 +123,13 @@ def test_hints_locate_each_problem() -> None:
 # -- EPUBCheck ------------------------------------------------------------------------------------
 
 
-def test_check_epub_runs_epubcheck_on_a_clean_book(tmp_path: Path) -> None:
+@pytest.fixture
+def quick_java(monkeypatch: pytest.MonkeyPatch) -> None:
+    """EPUBCheck runs for seconds: the JVM's quick compiler alone halves its CPU time."""
+    monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+
+
+def test_check_epub_runs_epubcheck_on_a_clean_book(tmp_path: Path, quick_java: None) -> None:
     root = copy_project(FIXTURES / "mini", tmp_path / "book")
     status, lines, stderr = check(str(root), "--epub", "--ignore", "W031")
     assert (status, lines) == (0, [])
@@ -132,7 +138,8 @@ def test_check_epub_runs_epubcheck_on_a_clean_book(tmp_path: Path) -> None:
     assert not (root / "dist").exists()  # the EPUBs were built aside
 
 
-def test_epubcheck_findings_are_located_inside_the_epub(mini_book, tmp_path: Path) -> None:
+def test_epubcheck_findings_are_located_inside_the_epub(mini_book, tmp_path: Path,
+                                                        quick_java: None) -> None:
     source = mini_book.file("*.epub")
     broken = tmp_path / source.name
     chapter = ""
