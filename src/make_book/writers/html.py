@@ -91,6 +91,7 @@ class Download:
     size: str
     sha256: str
     media_type: str
+    is_book: bool = True  # False for the printer's cover
 
 
 @dataclass
@@ -193,7 +194,8 @@ class Site:
             group.files.append(Download(
                 f"downloads/{path.name}", self.t[DOWNLOAD_LABELS[rank]],
                 self._size(len(data)), hashlib.sha256(data).hexdigest(),
-                "application/epub+zip" if path.suffix == ".epub" else "application/pdf"))
+                "application/epub+zip" if path.suffix == ".epub" else "application/pdf",
+                is_book=DOWNLOAD_LABELS[rank] != "web_pdf_cover"))
         return list(groups.values())
 
     def _edition_line(self, edition: Edition | None) -> str | None:
@@ -453,7 +455,7 @@ class Site:
                 for p in self.book.parts]
         examples = [{"@type": "Book", "name": g.title, "bookFormat": "https://schema.org/EBook",
                      "encodingFormat": f.media_type, "url": self.base_url + f.href}
-                    for g in downloads for f in g.files]
+                    for g in downloads for f in g.files if f.is_book]
         if examples:
             data["workExample"] = examples
         return _jsonld(data)
@@ -478,7 +480,7 @@ class Site:
         for href in hrefs:
             lastmod = f"<lastmod>{self.book.config.date}</lastmod>" if self.book.config.date \
                 else ""
-            lines.append(f"<url><loc>{self.base_url}{href}</loc>{lastmod}</url>")
+            lines.append(f"<url><loc>{escape(self.base_url + href)}</loc>{lastmod}</url>")
         lines.append("</urlset>")
         return "\n".join(lines) + "\n"
 
@@ -622,6 +624,11 @@ class FontFace:
     weight: int
     italic: bool
     file: str
+    role: str  # "text", "display" or "ui" (the sans)
+
+
+def _quoted(family: str | None) -> list[str]:
+    return [f'"{family.replace(chr(34), "")}"'] if family else []
 
 
 def convert_fonts(fonts: list[Path], cache: Path, dest: Path) -> list[FontFace]:
@@ -654,7 +661,10 @@ def _face(data: bytes, file: str) -> FontFace:
     names = font["name"]
     family = str(names.getDebugName(16) or names.getDebugName(1))
     os2 = font["OS/2"]
-    return FontFace(family, int(os2.usWeightClass), bool(os2.fsSelection & 1), file)
+    # PANOSE serif styles 11 to 15 are the sans serifs; names settle what PANOSE leaves blank.
+    sans = "sans" in family.lower() or 11 <= os2.panose.bSerifStyle <= 15
+    role = "display" if "display" in family.lower() else "ui" if sans else "text"
+    return FontFace(family, int(os2.usWeightClass), bool(os2.fsSelection & 1), file, role)
 
 
 def font_face_css(faces: list[FontFace]) -> str:
@@ -665,15 +675,21 @@ def font_face_css(faces: list[FontFace]) -> str:
             f'@font-face {{ font-family: "{face.family}"; font-style: '
             f'{"italic" if face.italic else "normal"}; font-weight: {face.weight}; '
             f'font-display: swap; src: url("../fonts/{face.file}") format("woff2"); }}')
-    families = sorted({f.family for f in faces})
-    text = next((f for f in families if "serif" in f.lower() and "display" not in f.lower()
-                 and "sans" not in f.lower()), families[0] if families else "serif")
-    display = next((f for f in families if "display" in f.lower()), text)
-    ui = next((f for f in families if "sans" in f.lower()), text)
+
+    def family(role: str) -> str | None:
+        # The family with the most faces in that role: the one a book is set in.
+        counts: dict[str, int] = {}
+        for face in faces:
+            if face.role == role:
+                counts[face.family] = counts.get(face.family, 0) + 1
+        return max(sorted(counts), key=lambda f: counts[f]) if counts else None
+
+    text = family("text") or family("display") or family("ui")
+    serif = ", ".join([*_quoted(text), "Georgia", "serif"])
     rules.append(
-        f':root {{ --font-text: "{text}", Georgia, serif; '
-        f'--font-display: "{display}", "{text}", Georgia, serif; '
-        f'--font-ui: "{ui}", system-ui, sans-serif; }}')
+        f":root {{ --font-text: {serif}; "
+        f"--font-display: {', '.join([*_quoted(family('display')), serif])}; "
+        f"--font-ui: {', '.join([*_quoted(family('ui')), 'system-ui', 'sans-serif'])}; }}")
     return "\n".join(rules) + "\n"
 
 
