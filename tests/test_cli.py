@@ -196,6 +196,14 @@ def test_internal_error_is_one_line_and_debug_shows_it(book: Path,
     debug = CliRunner().invoke(main, ["build", str(book), "--debug"])
     assert isinstance(debug.exception, ValueError)  # raised through: Python prints it
 
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/books/dist")
+
+    monkeypatch.setattr(make_book.pipeline, "build", refused)
+    result = run("build", str(book))
+    assert result.exit_code == 1 and "internal error" not in result.stderr
+    assert "/srv/books/dist: Permission denied: check the folder's permissions" in result.stderr
+
 
 def test_missing_tool_exits_3_with_the_install_command(book: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,6 +292,12 @@ def test_init_then_build(tmp_path: Path, mini_book: Built) -> None:
     assert built(root) == ["html", "un-essai-1-premiere-partie.epub", "un-essai.epub"]
     again = run("init", str(root))
     assert again.exit_code == 1 and "already exists and is not empty" in again.stderr
+    volume = run("build", str(root), "--edition", "part-1", "--format", "epub", "--out",
+                 str(root / "volume"))
+    assert volume.exit_code == 0
+    assert sorted(p.name for p in (root / "volume").iterdir()) == [
+        "un-essai-1-premiere-partie.epub"]
+    assert run("build", str(root), "--edition", "part-2", "--format", "epub").exit_code == 1
 
 
 # -- stats, clean -----------------------------------------------------------------------------
@@ -311,6 +325,12 @@ def test_clean_removes_outputs_and_refuses_a_non_project(book: Path, tmp_path: P
     assert not (book / "dist").exists() and not (book / ".cache").exists()
     assert (book / "manuscript" / "01-first.md").is_file()
     assert "removed dist" in result.stderr.replace(str(book) + "/", "")
+    toml = book / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[build]\nout = "public"\n',
+                    encoding="utf-8")
+    assert run("build", str(book), "--format", "epub").exit_code == 0
+    assert (book / "public").is_dir()
+    assert run("clean", str(book)).exit_code == 0 and not (book / "public").exists()
     stranger = tmp_path / "stranger"
     (stranger / "dist").mkdir(parents=True)
     refused = run("clean", str(stranger))

@@ -67,7 +67,8 @@ def server(mini_book: Built, tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     exe = Path(sys.executable).with_name("make-book")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKEBOOK_")}
-    process = subprocess.Popen([str(exe), "serve", str(root), "--port", str(port)],
+    process = subprocess.Popen([str(exe), "serve", str(root), "--port", str(port), "--host",
+                                "127.0.0.1", "--edition", "omnibus"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=env)
     try:

@@ -109,6 +109,9 @@ def _translate(exc: Exception) -> MakeBookError:
     if isinstance(exc, OSError) and "pandoc" in text.lower():
         return ToolMissingError(f"pandoc cannot be run ({text}): reinstall it with "
                                 "`pip install --force-reinstall pypandoc-binary`")
+    if isinstance(exc, OSError) and exc.filename:  # a folder not writable, a full disk …
+        return MakeBookError(f"{exc.filename}: {exc.strerror or text}: check the folder's "
+                             "permissions and free space, or choose another with --out")
     return MakeBookError(f"internal error: {exc.__class__.__name__}: {text} (run with --debug "
                          "for the traceback, and report it)")
 

@@ -6,6 +6,7 @@ is written as plain lines, one per step, instead of animated bars.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,8 +31,12 @@ def err_console() -> Console:
 
 
 def out_console() -> Console:
-    """The command's data (findings, tables, JSON) on stdout."""
-    return Console(highlight=False, soft_wrap=True)
+    """The command's data (findings, tables, JSON) on stdout. Piped, it is not folded at 80
+    columns (rich's default without a terminal): a table row stays one line."""
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 200
+    return console
 
 
 @dataclass
