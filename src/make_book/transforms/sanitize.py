@@ -108,7 +108,7 @@ def _clean_attributes(element: Element, tag: str, chapter: Chapter, where: _Loca
         lower = name.lower()
         if lower.startswith("on"):
             report.warn("W021", f"event handler `{name}` removed from <{tag}>", chapter.source,
-                        where.attribute(tag, name))
+                        where.attribute(tag, value.strip()[:20] or name))
         elif lower in URL_ATTRS | {"src", "action", "formaction", "xlink:href", "srcdoc",
                                    "poster", "data", "background", "srcset", "ping"} \
                 and not (tag == "img" and lower == "src") and not _safe_url(value):
@@ -117,7 +117,8 @@ def _clean_attributes(element: Element, tag: str, chapter: Chapter, where: _Loca
                         chapter.source, where.attribute(tag, value.strip()[:20] or name))
         elif lower == "style" and not _safe_style(value):
             report.warn("W023", f"style `{_short(value)}` removed from <{tag}>: a style may "
-                        "not load anything", chapter.source, where.attribute(tag, name))
+                        "not load anything", chapter.source,
+                        where.attribute(tag, value.strip()[:20] or name))
         elif lower in RESERVED:
             report.warn("W024", f"attribute `{name}` is reserved for make-book: removed from "
                         f"<{tag}>", chapter.source, where.attribute(tag, name))
