@@ -50,7 +50,7 @@ BODY_WIDTHS = (480, 960, 1600)
 COVER_WIDTHS = (320, 640)
 # Part of the fonts' cache key: bump it when the conversion changes.
 CACHE_VERSION = "web-2"
-BODY_SIZES = "(min-width: 44rem) 38rem, calc(100vw - 2.5rem)"
+BODY_SIZES = "(min-width: 40rem) 36rem, calc(100vw - 2.5rem)"
 HERO_SIZES = "(min-width: 60rem) 52rem, calc(100vw - 2.5rem)"
 COVER_SIZES = "(min-width: 64rem) 13rem, (min-width: 36rem) 40vw, 6rem"
 HERO_COVER_SIZES = "(min-width: 48rem) 18rem, 60vw"
@@ -298,7 +298,8 @@ class Site:
                              "hero": self._hero(doc.part, eager=False) if doc.kind == "part"
                              else ""})
         values = self._common(self.book_href, self.t["single_page"], self._book_description(),
-                              toc, sections=sections, reading=True)
+                              toc, sections=sections, reading=True,
+                              page_toc=self._toc(single=True))
         self._render("html/book.html", self.book_href, values)
 
     def _write_search(self, toc: list[dict]) -> None:
@@ -396,12 +397,14 @@ class Site:
 
     # -- navigation and metadata --------------------------------------------------------------
 
-    def _toc(self) -> list[dict]:
-        """Parts with their chapters, in reading order, as the templates walk them."""
+    def _toc(self, single: bool = False) -> list[dict]:
+        """Parts with their chapters, in reading order, as the templates walk them; `single`
+        for the one-page edition, whose entries jump within the page."""
         entries: list[dict] = []
         for page in self.pages:
             doc = page.doc
-            item = {"href": page.href, "title": doc.title, "children": [],
+            href = "#" + doc.anchor if single else page.href
+            item = {"href": href, "title": doc.title, "children": [],
                     "forthcoming": bool(doc.part and doc.part.forthcoming),
                     "label": ordinal_part(self.lang, doc.part.number) if doc.kind == "part"
                     and doc.part else ""}
