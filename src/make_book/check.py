@@ -84,7 +84,7 @@ def one_line(diagnostic: Diagnostic, root: Path) -> str:
     """`path:line:col: CODE message (hint: …)` on a single line, for editors and grep."""
     where = diagnostic.location(root)
     if where == ".":
-        where = str(root)  # the project folder itself: "." would say nothing
+        where = str(root.resolve())  # the project folder itself: "." would say nothing
     text = f"{diagnostic.code} {diagnostic.message}"
     if diagnostic.hint:
         text += f" (hint: {diagnostic.hint})"
