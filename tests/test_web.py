@@ -411,7 +411,17 @@ def test_search_finds_a_phrase_of_part_three(browser: object, series: Site, quer
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert "#c3-" in page.url
+        assert "goulot d’étranglement" in page.locator(":target").inner_text()
         assert watched.problems == []
+
+
+def test_search_says_when_nothing_is_found(browser: object, series: Site) -> None:
+    with Watched(browser) as watched:
+        watched.page.goto(series.url + "recherche.html?q=zzyzx")
+        watched.page.wait_for_function(
+            "document.getElementById('search-status').textContent !== ''")
+        assert watched.page.inner_text("#search-status") == "Aucun résultat"
+        assert watched.page.locator("#search-results li").count() == 0
 
 
 def test_search_works_from_file_urls(browser: object, series: Site) -> None:
@@ -423,6 +433,9 @@ def test_search_works_from_file_urls(browser: object, series: Site) -> None:
             page.click("#search-results a >> nth=0")
         assert page.url.startswith("file://") and "#c3-" in page.url
         assert page.locator("h1").count() == 1
+        loaded = page.evaluate("document.fonts.ready.then(() => [...document.fonts]"
+                               ".filter(f => f.status === 'loaded').length)")
+        assert loaded >= 3, "the WOFF2 fonts load from file:// too"
         assert watched.problems == []
 
 
@@ -448,6 +461,17 @@ def test_footnote_and_back_link(browser: object, notes_book: Site, width: int) -
         note.locator("a.note-number").click()
         assert page.url.endswith("#c1-fnref2")
         assert watched.problems == []
+
+
+def test_print_stylesheet(browser: object, notes_book: Site) -> None:
+    """On paper: no interface, and the notes at the end of the chapter, not in a margin."""
+    with Watched(browser) as watched:
+        page = watched.page
+        page.goto(notes_book.url + "01-un.html")
+        page.emulate_media(media="print")
+        assert page.locator(".endnotes").is_visible()
+        assert page.locator(".sidenote").first.is_hidden()
+        assert page.locator(".site-header").is_hidden() and page.locator(".pager").is_hidden()
 
 
 def test_toc_by_keyboard(browser: object, series: Site) -> None:

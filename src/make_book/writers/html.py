@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
-from jinja2 import Environment
 from lxml import html
 from markupsafe import Markup, escape
 from PIL import Image as PILImage
@@ -108,7 +107,7 @@ class Site:
         self.book, self.edition, self.ctx, self.out = book, edition, ctx, out
         self.t = locale(book)
         self.lang = book.config.lang
-        self.env = _environment()
+        self.env = template_env()
         self.docs = documents(book, edition)
         self.linker = Linker(self.docs, ".html")
         self.book_href = self.t["web_book_file"] + ".html"
@@ -500,12 +499,6 @@ class Site:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers on the model
-
-
-def _environment() -> Environment:
-    env = template_env()
-    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
-    return env
 
 
 def _kind(path: Path) -> tuple[int, str]:
