@@ -13,8 +13,10 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +26,7 @@ from make_book.cli import main
 from make_book.commands.serve import concerns_web, inject
 
 ADDED = "A sentence added while the server runs."
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def free_port() -> int:
@@ -91,23 +94,29 @@ def test_serve_rebuilds_after_a_change_and_stops_cleanly(server: Server) -> None
 
     page = "/" + next(site.glob("*second*.html")).name
     assert ADDED not in server.get(page)[1]
-    chapter = server.root / "manuscript" / "02-second.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{ADDED}\n", encoding="utf-8")
-    wait_for(lambda: ADDED in server.get(page)[1], 30, "the rebuild after a change")
-    rebuilt = server.state()["generation"]
-    assert isinstance(rebuilt, int) and rebuilt > 1
-    assert f"?g={rebuilt}" in server.get(page)[1]  # the page reloads to the new generation
+    with open_page(f"http://127.0.0.1:{server.port}{page}") as tab:
+        tab.evaluate("window.beforeReload = true")
+        chapter = server.root / "manuscript" / "02-second.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{ADDED}\n",
+                           encoding="utf-8")
+        # The open page reloads by itself once the rebuild is done: the marker is gone.
+        wait_for(lambda: reloaded_with(tab, ADDED), 30, "the open page to reload with the change")
+        rebuilt = server.state()["generation"]
+        assert isinstance(rebuilt, int) and rebuilt > 1
+        assert f"?g={rebuilt}" in server.get(page)[1]
 
-    # A broken book: the error goes to the page, the last good site stays served.
-    first = server.root / "manuscript" / "01-first.md"
-    good = first.read_text(encoding="utf-8")
-    first.write_text(good.replace("assets/disc.png", "assets/nope.png"), encoding="utf-8")
-    error = wait_for(lambda: server.state()["error"], 30, "the error of a broken rebuild")
-    assert "manuscript/01-first.md:9: E042 image not found" in str(error)
-    assert server.state()["generation"] == rebuilt and ADDED in server.get(page)[1]
-    first.write_text(good, encoding="utf-8")
-    wait_for(lambda: server.state()["error"] is None, 30, "the build after the fix")
-    assert server.state()["generation"] > rebuilt
+        # A broken book: the page shows the error, the last good site stays served.
+        first = server.root / "manuscript" / "01-first.md"
+        good = first.read_text(encoding="utf-8")
+        first.write_text(good.replace("assets/disc.png", "assets/nope.png"), encoding="utf-8")
+        error = wait_for(lambda: server.state()["error"], 30, "the error of a broken rebuild")
+        assert "manuscript/01-first.md:9: E042 image not found" in str(error)
+        banner = wait_for(lambda: tab.query_selector("pre[role=alert]"), 10, "the banner")
+        assert "E042 image not found" in banner.text_content()  # type: ignore[union-attr]
+        assert server.state()["generation"] == rebuilt and ADDED in server.get(page)[1]
+        first.write_text(good, encoding="utf-8")
+        wait_for(lambda: server.state()["error"] is None, 30, "the build after the fix")
+        assert server.state()["generation"] > rebuilt
 
     server.process.send_signal(signal.SIGINT)
     out, err = server.process.communicate(timeout=20)
@@ -115,6 +124,34 @@ def test_serve_rebuilds_after_a_change_and_stops_cleanly(server: Server) -> None
     assert "Traceback" not in out + err
     assert f"serving http://127.0.0.1:{server.port}/" in err
     assert "E042" in err and err.rstrip().endswith("stopped")
+
+
+def reloaded_with(tab: Any, text: str) -> bool:
+    """Whether the tab has reloaded (the marker set before is gone) and shows text."""
+    from playwright.sync_api import Error
+
+    try:
+        return not tab.evaluate("window.beforeReload === true") and text in tab.content()
+    except Error:  # the page is navigating: its context is being replaced
+        return False
+
+
+@contextmanager
+def open_page(url: str) -> Iterator[Any]:
+    """The page in headless Chromium (Debian's), as an author keeps it open while writing."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            tab = browser.new_page()
+            tab.goto(url)
+            yield tab
+        finally:
+            browser.close()
 
 
 def test_port_in_use_is_one_clear_error(tmp_path: Path) -> None:
