@@ -371,5 +371,10 @@ def clean(path: Path, out: Path | None) -> None:
         console.print("nothing to remove", markup=False)
 
 
+from .commands.release import release  # noqa: E402  (defined in its own module)
+
+main.add_command(release)
+
+
 if __name__ == "__main__":
     main()
