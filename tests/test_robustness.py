@@ -567,3 +567,19 @@ def _check_markup(name: str, text: str) -> None:
             if element.get("type") == "application/ld+json":
                 json.loads(body)  # still one JSON document: the payload did not close it
                 assert "</script" not in body.lower() and "<!--" not in body, name
+
+
+def test_titles_cannot_write_css_of_their_own() -> None:
+    """The PDF's running heads quote the titles in its stylesheet."""
+    import tinycss2
+
+    from make_book.writers.pdf import _css_string
+
+    title = 'T"\\\n} @page { background: url(https://evil.example/x) } :root { --x: "</style>'
+    css = f':root {{ --book-title: "{_css_string(title)}"; }}'
+    rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
+    assert len(rules) == 1 and "</style" not in css
+    declarations = tinycss2.parse_declaration_list(rules[0].content, skip_whitespace=True)
+    assert [d.name for d in declarations] == ["--book-title"]
+    value = [t for t in declarations[0].value if t.type == "string"]
+    assert [t.value for t in value] == [title]  # the whole title, newline included

@@ -7,6 +7,7 @@ blank versos) and `screen` (no bleed, no blank pages, coloured links, cover firs
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 from urllib.request import url2pathname
@@ -174,8 +175,11 @@ def _font_face(font: Path) -> str:
 
 
 def _css_string(text: str) -> str:
-    # Also keeps `</style>` out of the inline stylesheet: `<` is written as a CSS escape.
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    # Also keeps `</style>` out of the inline stylesheet: `<` is written as a CSS escape, and
+    # so is every control character: a raw newline would end the string and let a title
+    # write CSS of its own.
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):x} ", text)
 
 
 BOOK_URL = "book:/"
