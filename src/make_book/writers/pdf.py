@@ -201,7 +201,7 @@ class BookFetcher(URLFetcher):
     URL is a WeasyPrint warning, never a request."""
 
     def __init__(self, root: Path):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.root = root.resolve()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -210,6 +210,8 @@ class BookFetcher(URLFetcher):
             if path.is_relative_to(self.root) and path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        elif url.startswith("data:"):
+            return super().fetch(url, headers)  # self-contained: the stylesheet's own rules
         elif url.startswith("file:"):
             path = Path(url2pathname(urlparse(url).path)).resolve()
             if path.is_relative_to(self.root) or path.is_relative_to(PACKAGE_STYLES):
