@@ -269,3 +269,13 @@ def test_pdf_variant_from_book_toml(variant, tmp_path):
     else:
         metadata = catalog["/Metadata"].get_object().get_data().decode("utf-8", "replace")
         assert "pdfaid:part" in metadata and "3" in metadata
+
+
+def test_several_footnotes_on_one_page_all_show(parts_book):
+    reader = PdfReader(parts_book.file("essais-en-trois-parties.pdf"))
+    texts = page_texts(reader)
+    page = next(i for i, t in enumerate(texts) if "Trois appels dans un paragraphe" in t)
+    for note in ("Note alpha", "Note bêta", "Note gamma", "Une autre note"):
+        assert note in texts[page], note
+    # Numbered per chapter: this chapter's notes are 1 to 4, whatever came before.
+    assert re.search(r"^\s*4\.\s*Note gamma", texts[page], re.M), texts[page][-200:]
