@@ -312,13 +312,15 @@ def test_image_errors_name_file_and_line(tmp_path):
 
 
 def test_low_resolution_and_print_ready_warnings(tmp_path):
-    images = {"small.png": "a small picture", "logo.png": "a logo", "cmyk.jpg": "a photo"}
+    images = {"small.png": "a small picture", "logo.png": "a logo", "cmyk.jpg": "a photo",
+              "diagram.svg": "a diagram"}  # vector art: never too coarse, never RGB
     root = project(tmp_path / "a", images)
     assets = root / "assets"
     assets.mkdir()
     drawing((600, 400)).save(assets / "small.png")
     drawing((2000, 1500), "RGBA").save(assets / "logo.png")
     photo((2000, 1500)).convert("CMYK").save(assets / "cmyk.jpg")
+    (assets / "diagram.svg").write_bytes(SVG)
     _book, report = load(root)
     codes = [(d.code, d.line) for d in report.warnings]
     # 600 px over the 111 mm text width of an A5 page: 137 ppi.

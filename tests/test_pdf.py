@@ -35,9 +35,11 @@ def page_texts(reader: PdfReader) -> list[str]:
 
 def test_every_edition_has_print_and_screen(series):
     names = sorted(p.name for p in series.dist.glob("*.pdf"))
-    assert names == [
+    assert names == [  # with each print edition's wrap-around cover
+        "intelligence-abondante-3-quand-l-execution-s-effondre-cover.pdf",
         "intelligence-abondante-3-quand-l-execution-s-effondre-screen.pdf",
         "intelligence-abondante-3-quand-l-execution-s-effondre.pdf",
+        "intelligence-abondante-cover.pdf",
         "intelligence-abondante-screen.pdf",
         "intelligence-abondante.pdf",
     ]
