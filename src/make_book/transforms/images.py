@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
+from lxml import etree
 from PIL import Image as PILImage
 from PIL import ImageFile
 
@@ -30,6 +32,13 @@ UNREADABLE = {".heic": "HEIC", ".heif": "HEIF", ".psd": "Photoshop", ".ai": "Ill
 PRINT_MARGINS_MM = 21.0 + 16.0
 FIGURE_MAX_HEIGHT_MM = 120.0
 PRINT_PPI = 300
+# Pillow warns (on stderr) from MAX_PIXELS on; we refuse from there with E044 instead.
+warnings.filterwarnings("ignore", category=PILImage.DecompressionBombWarning)
+MAX_BYTES = 50 * 2**20  # an image file past this is not meant for a book; never read whole
+# In an SVG's styles: url() to anything but its own #fragments, or an @import.
+_SVG_LOADS = re.compile(r"url\(\s*['\"]?\s*[^#'\"\s)]|@import", re.I)
+# What an SVG may point to: its own #fragments, and raster pictures embedded in it.
+_SVG_INLINE = ("#", "data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
@@ -93,8 +102,16 @@ def resolve(book: Book, referrer: Path, src: str, report: Report,
             line: int | None) -> Image | None:
     """The Image for `src` as written in `referrer`; problems go to the report."""
     if _REMOTE.match(src) or src.startswith("//"):
-        report.error("E040", f"remote image `{src}`: builds never use the network; download it "
-                     "into assets/ and point to the file", referrer, line)
+        scheme = src.split(":", 1)[0].lower() if not src.startswith("//") else "https"
+        if scheme == "data":
+            report.error("E040", f"image embedded as a `data:` address (`{_short(src)}`): save "
+                         "it as a file in assets/ and point to the file", referrer, line)
+        elif scheme in ("http", "https", "ftp"):
+            report.error("E040", f"remote image `{_short(src)}`: builds never use the network; "
+                         "download it into assets/ and point to the file", referrer, line)
+        else:
+            report.error("E040", f"image address `{_short(src)}` is not a file of the project",
+                         referrer, line)
         return None
     relative = unquote(src.split("#")[0].split("?")[0])
     if Path(relative).is_absolute():
@@ -113,6 +130,9 @@ def resolve(book: Book, referrer: Path, src: str, report: Report,
         report.error("E043", f"image `{src}` points outside the project folder; refused",
                      referrer, line)
         return None
+    if not real.is_file():  # a folder, or a named pipe that would block the build
+        report.error("E042", f"image `{src}` is not a file", referrer, line)
+        return None
     if real in book.images:
         return book.images[real]
     image = _inspect(real, src, referrer, report, line)
@@ -124,6 +144,11 @@ def resolve(book: Book, referrer: Path, src: str, report: Report,
 def _inspect(path: Path, src: str, referrer: Path, report: Report,
              line: int | None) -> Image | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            report.error("E044", f"image `{src}` is too large ({size / 2**20:,.0f} MiB, over "
+                         f"{MAX_BYTES // 2**20} MiB): scale it down", referrer, line)
+            return None
         data = path.read_bytes()
     except OSError as exc:
         report.error("E045", f"image `{src}` cannot be read ({exc.strerror or exc})",
@@ -135,6 +160,12 @@ def _inspect(path: Path, src: str, referrer: Path, report: Report,
             width, height = renditions.svg_size(data)
         except ValueError as exc:
             report.error("E045", f"image `{src}` cannot be read as SVG ({exc})", referrer, line)
+            return None
+        problem = svg_problem(data)
+        if problem is not None:
+            report.error("E047", f"SVG image `{src}` holds {problem}: an image may not run code "
+                         "or load anything; remove it, or export the drawing as PNG",
+                         referrer, line)
             return None
         return Image(path, f"{_safe(path.stem)}-{digest[:8]}.svg", "image/svg+xml", width,
                      height, digest)
@@ -180,6 +211,37 @@ def _strict_decoding() -> Iterator[None]:
         yield
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
+def svg_problem(data: bytes) -> str | None:
+    """What makes an SVG unsafe to publish, or None: a script, an event handler, an embedded
+    document, entity declarations, or a reference to anything outside the file (WeasyPrint
+    would fetch it while drawing the PDF; a browser opening the file would run its script)."""
+    if b"<!ENTITY" in data:
+        return "entity declarations"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname.lower()
+        if name in ("script", "foreignobject", "iframe", "embed", "object", "handler"):
+            return f"a <{etree.QName(element).localname}> element"
+        if name == "style" and _SVG_LOADS.search(element.text or ""):
+            return "a style that loads a resource"
+        for attribute, value in element.attrib.items():
+            local = etree.QName(attribute).localname.lower()
+            if local.startswith("on"):
+                return f"an event handler `{local}`"
+            if local == "href" and not value.strip().startswith(_SVG_INLINE):
+                return f"a reference to `{_short(value)}`"
+            if local == "style" and _SVG_LOADS.search(value):
+                return "a style that loads a resource"
+    return None
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 60 else value[:59] + "…"
 
 
 def _safe(stem: str) -> str:
