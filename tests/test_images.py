@@ -283,6 +283,7 @@ BAD = {
 }
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_image_errors_name_file_and_line(tmp_path):
     root = project(tmp_path, BAD)
     assets = root / "assets"

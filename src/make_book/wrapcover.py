@@ -353,5 +353,5 @@ def write_wrap_cover(spec: WrapSpec, out: Path, cache: Path, title: str) -> Path
     cached = cache / "covers" / f"wrap-{digest}.pdf"
     if not cached.exists():
         write_atomic(cached, pdf_bytes(render_wrap(spec), spec, title))
-    write_atomic(out, cached.read_bytes())
+    out.write_bytes(cached.read_bytes())  # into the staging folder, published by a rename
     return out
