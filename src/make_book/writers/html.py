@@ -425,13 +425,12 @@ class Site:
         return self._lede() or self.edition.title
 
     def _lede(self) -> str | None:
-        """The home page's introduction: the book's description, or the summary of its first
-        published part (of any part when none is out yet)."""
+        """The home page's introduction: the book's description, else the summary of its only
+        published part (with several, no one summary speaks for the book)."""
         if self.book.config.description and not self.edition.is_volume:
             return self.book.config.description
-        published = [p.summary for p in self.edition.parts if p.summary and not p.forthcoming]
-        summaries = published or [p.summary for p in self.edition.parts if p.summary]
-        return summaries[0] if summaries else None
+        published = [p for p in self.edition.parts if not p.forthcoming]
+        return published[0].summary if len(published) == 1 else None
 
     def _book_jsonld(self, description: str, downloads: list[DownloadGroup]) -> Markup:
         config = self.book.config
@@ -726,8 +725,8 @@ def _cover_image(key: str, path: Path) -> Image:
 
 def picture_element(renditions: list[Rendition], alt: str, sizes: str, eager: bool,
                     width: int, height: int) -> Element:
-    """<picture> with a WebP <source> and a JPEG/PNG <img>, explicit size, lazy below the
-    first screen."""
+    """<picture> with a WebP <source> and a JPEG/PNG <img> (the middle width, for browsers
+    without srcset), explicit size so nothing moves as it loads, lazy below the first screen."""
     webp = [r for r in renditions if r.media_type == "image/webp"]
     other = [r for r in renditions if r.media_type != "image/webp"]
     fallback = other[min(1, len(other) - 1)] if other else renditions[0]
@@ -737,8 +736,10 @@ def picture_element(renditions: list[Rendition], alt: str, sizes: str, eager: bo
     if webp:
         html.etree.SubElement(picture, "source", {
             "type": "image/webp", "srcset": _srcset(webp), "sizes": sizes})
-    attrs = {"src": fallback.href, "alt": alt, "width": str(width), "height": str(height),
-             "decoding": "async", "loading": "eager" if eager else "lazy"}
+    attrs = {"src": fallback.href, "alt": alt, "decoding": "async",
+             "loading": "eager" if eager else "lazy"}
+    if width and height:  # an SVG without an intrinsic size has none to reserve
+        attrs.update(width=str(width), height=str(height))
     if len(other) > 1:
         attrs.update(srcset=_srcset(other), sizes=sizes)
     html.etree.SubElement(picture, "img", attrs)
