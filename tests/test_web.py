@@ -137,9 +137,15 @@ class Watched:
         self.problems: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
         self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
             f"{r.status}: {r.url}"))
+
+    def _failed(self, request: object) -> None:
+        # Leaving a page cancels what it was still fetching (the icon, a lazy image): that
+        # is no failure. A missing file answers 404 (http) or FILE_NOT_FOUND (file://).
+        if request.failure != "net::ERR_ABORTED":  # type: ignore[attr-defined]
+            self.problems.append(f"failed: {request.url} {request.failure}")  # type: ignore[attr-defined]
 
     def __enter__(self) -> Watched:
         return self
