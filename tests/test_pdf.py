@@ -206,7 +206,7 @@ def test_pdf_metadata(print_pdf):
 def test_footnotes_sit_on_the_page_of_their_call(mini_book):
     reader = PdfReader(mini_book.file("a-small-book.pdf"))
     texts = page_texts(reader)
-    for note in ("The first note, with", "The second note."):
+    for note in ("The first note, with", "The second note, before"):
         pages = [i for i, t in enumerate(texts) if note in t]
         assert pages, note
         assert "Notes" not in texts[pages[0]].split(note)[0][-20:]

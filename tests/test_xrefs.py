@@ -67,3 +67,11 @@ def test_repeated_headings_get_unique_ids(mini_book):
         second = etree.fromstring(z.read("EPUB/02-second.xhtml"))
     ids = [h.get("id") for root in (first, second) for h in root.iter(f"{XHTML}h2")]
     assert ids == ["introduction", "introduction-2", "sec-later"]
+
+
+def test_links_inside_footnotes_resolve(mini_book):
+    with zipfile.ZipFile(mini_book.file("*.epub")) as z:
+        root = etree.fromstring(z.read("EPUB/01-first.xhtml"))
+    notes = [a for a in root.iter(f"{XHTML}aside")]
+    hrefs = [a.get("href") for note in notes for a in note.iter(f"{XHTML}a")]
+    assert "02-second.xhtml#sec-later" in hrefs

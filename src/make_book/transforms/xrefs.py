@@ -15,7 +15,7 @@ from lxml import html
 
 from ..diagnostics import Report, line_of
 from ..locales import strings
-from ..model import Book, Chapter, Target
+from ..model import Book, Chapter, Element, Target
 
 
 def run(book: Book, report: Report) -> None:
@@ -26,8 +26,10 @@ def run(book: Book, report: Report) -> None:
             by_source.setdefault(part.source.resolve(), part.intro)  # type: ignore[arg-type]
     urls = {p.url.rstrip("/"): p for p in book.parts if p.url}
     for chapter in book.documents():
-        _resolve_citations(book, chapter, report)
-        _resolve_links(book, chapter, report, by_source, urls)
+        # Notes were moved out of the body by the notes pass: their links resolve too.
+        for root in [chapter.body] + [note.body for note in chapter.notes]:
+            _resolve_citations(book, chapter, report, root)
+            _resolve_links(book, chapter, report, by_source, urls, root)
 
 
 def _number_figures(book: Book) -> None:
@@ -71,8 +73,8 @@ def reference_text(book: Book, target: Target) -> str:
     return table["section_ref"].format(title=target.title or "")
 
 
-def _resolve_citations(book: Book, chapter: Chapter, report: Report) -> None:
-    for span in list(chapter.body.find_class("citation")):
+def _resolve_citations(book: Book, chapter: Chapter, report: Report, root: Element) -> None:
+    for span in list(root.find_class("citation")):
         cites = span.get("data-cites", "").split()
         if not cites or not all(c.split(":")[0] in ("fig", "tbl", "sec") for c in cites):
             continue  # a bibliographic citation: not ours, left as written
@@ -103,9 +105,9 @@ def _and(book: Book) -> str:
 
 
 def _resolve_links(book: Book, chapter: Chapter, report: Report, by_source: dict[Path, Chapter],
-                   urls: dict[str, object]) -> None:
+                   urls: dict[str, object], root: Element) -> None:
     id_map: dict[str, str] = chapter.meta.get("id_map", {})  # type: ignore[assignment]
-    for link in chapter.body.iter("a"):
+    for link in root.iter("a"):
         href = link.get("href")
         if href is None or "xref" in (link.get("class") or "") or "noteref" in (
                 link.get("class") or ""):
