@@ -419,6 +419,19 @@ onerror="alert(103)" srcset="https://evil.example/x.png 2x">
 ```{=html}
 <script>alert(111)</script>
 ```
+
+Unclosed <span class="x">span and a stray </div> closer.[^u1] [^u2]
+
+[^u1]: <table><tr><td>an unclosed table in a note
+[^u2]: The note after it.
+
+<div class="box">
+
+A *Markdown* paragraph in a div.
+
+</div>
+
+The last paragraph.
 """
 
 
@@ -483,7 +496,9 @@ def test_raw_html_leaves_nothing_harmful_in_any_edition(
             assert bad not in text.lower(), (bad, name)
     chapter = next(t for n, t in texts.items() if n.endswith("EPUB/02-second.xhtml"))
     for kept in ('<abbr title="HyperText">HTML</abbr>', "<kbd>Ctrl</kbd>", "<mark>marked</mark>",
-                 'style="color: red"', "after the embed", "Details kept.", "styled"):
+                 'style="color: red"', "after the embed", "Details kept.", "styled",
+                 "The note after it.", "A <em>Markdown</em> paragraph in a div.",
+                 "The last paragraph."):
         assert kept in chapter, kept
 
 

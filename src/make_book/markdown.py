@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pypandoc
 from lxml import html
@@ -38,13 +40,28 @@ def pandoc_timeout(markdown: str) -> float:
 
 
 def run_pandoc(markdown: str, source: Path, line_offset: int = 0) -> str:
-    """pandoc's HTML for markdown. Called directly rather than through pypandoc.convert_text,
-    which has no timeout; the heap cap keeps a pathological file from taking the machine."""
-    command = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS",
-               "--from", PANDOC_FORMAT, "--to", "html5", *PANDOC_ARGS]
+    """pandoc's HTML for markdown, its raw HTML balanced (see balance_raw_html): Markdown to
+    pandoc's JSON, then JSON to HTML. pandoc is called directly rather than through
+    pypandoc.convert_text, which has no timeout; the heap cap keeps a pathological file from
+    taking the machine."""
     timeout = pandoc_timeout(markdown)
+    ast = _pandoc(["--from", PANDOC_FORMAT, "--to", "json"], markdown, source, line_offset,
+                  timeout)
     try:
-        done = subprocess.run(command, input=markdown.encode("utf-8"), capture_output=True,
+        document = json.loads(ast)
+    except RecursionError:  # nested deeper than Python's parser goes: convert it unbalanced
+        return _pandoc(["--from", PANDOC_FORMAT, "--to", "html5", *PANDOC_ARGS], markdown,
+                       source, line_offset, timeout)
+    balance_raw_html(document)
+    return _pandoc(["--from", "json", "--to", "html5", *PANDOC_ARGS], json.dumps(document),
+                   source, line_offset, timeout)
+
+
+def _pandoc(args: list[str], text: str, source: Path, line_offset: int,
+            timeout: float) -> str:
+    command = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", *args]
+    try:
+        done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired:  # subprocess.run has killed pandoc
         raise fail("E021", f"pandoc did not finish converting this file in {timeout:.0f} s",
@@ -60,3 +77,67 @@ def run_pandoc(markdown: str, source: Path, line_offset: int = 0) -> str:
         line = int(match.group(1)) + line_offset if match else None
         raise fail("E020", f"pandoc could not convert this file: {message}", source, line)
     return done.stdout.decode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw HTML, balanced inside the Markdown element that holds it
+#
+# pandoc passes raw HTML on as written. An author's unclosed `<table>` or `<script>` in one
+# paragraph, or a stray `</div>`, would then swallow or break what follows once the page is
+# parsed: the rest of the chapter, the next footnotes. So within each list of blocks or inlines,
+# a tag left open is closed at the end of the list, a closing tag with nothing open is dropped.
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
+         "param", "source", "track", "wbr"}
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+# Comments, and elements whose content is text: no tag is looked for inside them.
+_OPAQUE = re.compile(r"<!--.*?(?:-->|$)|<(script|style|textarea|title|xmp)\b.*?</\1\s*>",
+                     re.S | re.I)
+_RAW = {"RawBlock", "RawInline"}
+
+
+def balance_raw_html(document: dict[str, Any]) -> None:
+    """Balance the raw HTML of every block and inline list of pandoc's JSON, in place."""
+    pending: list[Any] = [document.get("blocks", [])]
+    while pending:  # a loop, not recursion: a deeply nested document is no stack overflow
+        node = pending.pop()
+        if isinstance(node, dict):
+            pending.extend(v for v in node.values() if isinstance(v, (list, dict)))
+            continue
+        pending.extend(v for v in node if isinstance(v, (list, dict)))
+        kind = next((x["t"] for x in node if isinstance(x, dict) and x.get("t") in _RAW), None)
+        if kind is None:
+            continue
+        stack: list[str] = []
+        for item in node:
+            if isinstance(item, dict) and item.get("t") == kind and \
+                    str(item["c"][0]).lower() in ("html", "html4", "html5"):
+                item["c"][1] = _balance(item["c"][1], stack)
+        if stack:
+            node.append({"t": kind, "c": ["html", "".join(f"</{t}>" for t in reversed(stack))]})
+
+
+def _balance(text: str, stack: list[str]) -> str:
+    """The raw HTML text with closing tags that match nothing on the stack removed; tags that
+    close one opened earlier also close what was opened after it. Updates the stack."""
+    masked = _OPAQUE.sub(lambda m: " " * len(m.group()), text)
+    out: list[str] = []
+    last = 0
+    for match in _TAG.finditer(masked):
+        closing, name, empty = match.group(1), match.group(2).lower(), match.group(3)
+        if not closing:
+            if name not in _VOID and not empty:
+                stack.append(name)
+            continue
+        if name in stack:
+            implied = []
+            while stack[-1] != name:
+                implied.append(stack.pop())
+            stack.pop()
+            out.append(text[last:match.start()] + "".join(f"</{t}>" for t in implied))
+            last = match.start()
+        elif name not in _VOID:
+            out.append(text[last:match.start()])  # closes nothing: dropped
+            last = match.end()
+    out.append(text[last:])
+    return "".join(out)
