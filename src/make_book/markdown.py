@@ -12,6 +12,7 @@ from typing import Any
 import pypandoc
 from lxml import html
 
+from .cache import pandoc_html
 from .diagnostics import fail
 
 # Typography is our own pass (typography.py), so pandoc's `smart` is off: the model keeps the
@@ -22,9 +23,14 @@ DEFAULT_TIMEOUT = 120.0
 PANDOC_HEAP = "4g"  # GHC runtime cap: pandoc stops with "Heap exhausted" past it
 
 
-def to_html(markdown: str, source: Path, line_offset: int = 0) -> html.HtmlElement:
-    """Convert one chapter's Markdown to a `<div>` element; pandoc errors name the file."""
-    output = run_pandoc(markdown, source, line_offset)
+def to_html(markdown: str, source: Path, line_offset: int = 0,
+            cache: Path | None = None) -> html.HtmlElement:
+    """Convert one chapter's Markdown to a `<div>` element; pandoc errors name the file.
+    With a cache folder, pandoc runs only for a text it has not converted before."""
+    if cache is None:
+        output = run_pandoc(markdown, source, line_offset)
+    else:
+        output = pandoc_html(markdown, source, line_offset, cache)
     if not output.strip():
         return html.fragment_fromstring("<div></div>")
     return html.fragment_fromstring(output, create_parent="div")

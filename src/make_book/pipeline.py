@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .cache import OutputStore
 from .covers import CoverSpec, render_cover, save_jpeg
 from .diagnostics import BookError, MakeBookError, Report
+from .incremental import Outputs
 from .locales import strings
 from .model import Book
 from .output import publish, staging_dir
@@ -20,7 +22,6 @@ from .reader import read_book
 from .renditions import cache_dir
 from .transforms import run_all
 from .wrapcover import page_count, wrap_spec, write_wrap_cover
-from .writers import WRITERS
 from .writers.common import Edition, editions, select_editions
 from .writers.context import BuildContext
 
@@ -34,6 +35,7 @@ class BuildResult:
     report: Report = field(default_factory=Report)
     seconds: float = 0.0
     book: Book | None = None
+    reused: list[Path] = field(default_factory=list)  # carried over unchanged from last build
 
 
 def load(root: Path) -> tuple[Book, Report]:
@@ -57,7 +59,11 @@ def source_epoch(book: Book) -> int:
 def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMATS,
           edition: str = "all", progress: Progress | None = None,
           strict: bool = False) -> BuildResult:
-    """Build the chosen editions and formats of the project at root into out (root/dist)."""
+    """Build the chosen editions and formats of the project at root into out (root/dist).
+
+    Outputs whose inputs did not change since the last build are carried over rather than
+    rendered again (incremental.py); when nothing changed at all, the manuscript is not even
+    read and `book` is None in the result."""
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     root = root.resolve()
@@ -67,6 +73,16 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
         raise MakeBookError(f"unknown format {', '.join(unknown)}: choose among "
                             f"{', '.join(FORMATS)}")
     say("reading the manuscript")
+    store = OutputStore(root)
+    name = store.build_name(out, formats, edition)
+    unchanged = store.unchanged(root, name)
+    if unchanged is not None:
+        outputs, warnings = unchanged
+        if strict and warnings:
+            raise BookError(warnings, root)
+        say("nothing changed since the last build")
+        return BuildResult(outputs, Report(list(warnings)), time.perf_counter() - started,
+                           reused=list(outputs))
     book, report = load(root)
     if strict and report.warnings:
         raise BookError(report.warnings, root)
@@ -77,29 +93,19 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
         ctx = BuildContext(book=book, staging=staging, cache=cache, epoch=source_epoch(book))
         say("drawing the covers")
         make_covers(book, ctx, editions(book))
-        # The print PDF first: its page breaks go into the EPUB's page list.
-        for fmt in ("pdf", "epub"):
-            if fmt not in formats:
-                continue
-            for ed in chosen:
-                say(f"writing {fmt.upper()}: {ed.title}")
-                written = _as_list(WRITERS[fmt](book, ed, ctx))
-                result.outputs.extend(written)
-                if fmt == "pdf":
-                    say(f"drawing the wrap cover: {ed.title}")
-                    result.outputs.append(make_wrap_cover(book, ed, ctx, written))
-        if "html" in formats:
-            say("writing the web edition")
-            result.outputs.extend(_as_list(WRITERS["html"](book, chosen, ctx)))
-        final = [out / p.relative_to(staging) for p in result.outputs]
+        # The print PDF before the EPUB: its page breaks go into the EPUB's page list.
+        plan = Outputs(book, chosen, formats, ctx, out, store, make_wrap_cover, say)
+        made = plan.run()
+        final = [out / o.path.relative_to(staging) for o in made]
         publish(staging, out)
+    plan.remember(made)
+    store.remember_build(root, name, [image.source for image in book.images.values()], final,
+                         report.warnings)
+    store.save()
     result.outputs = final
+    result.reused = [path for path, o in zip(final, made, strict=True) if o.reused]
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _as_list(value: Path | list[Path]) -> list[Path]:
-    return value if isinstance(value, list) else [value]
 
 
 def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, written: list[Path]) -> Path:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .cache import cache_dir
 from .config import load_config, stable_uuid
 from .diagnostics import BookError, Report, fail
 from .markdown import to_html
@@ -148,7 +149,7 @@ def read_book(root: Path) -> tuple[Book, Report]:
     else:
         raise fail("E014", "the manuscript has no chapters: add NN-slug.md files or NN-slug/ "
                    "part folders", manuscript)
-    _convert_all(jobs)
+    _convert_all(jobs, cache_dir(root))
     book = Book(root=root, config=config, parts=parts)
     for index, chapter in enumerate(book.chapters(), 1):
         chapter.number = index
@@ -201,10 +202,11 @@ def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report)
     return chapter
 
 
-def _convert_all(chapters: list[Chapter]) -> None:
-    """Run pandoc once per file, in parallel threads (each call is its own process)."""
+def _convert_all(chapters: list[Chapter], cache: Path) -> None:
+    """Run pandoc once per file, in parallel threads (each call is its own process); a text
+    converted by an earlier build is taken from the cache (cache.pandoc_html)."""
     def convert(chapter: Chapter) -> None:
-        chapter.body = to_html(chapter.text, chapter.source, chapter.line_offset)
+        chapter.body = to_html(chapter.text, chapter.source, chapter.line_offset, cache)
 
     errors: list[BookError] = []
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -1,0 +1,192 @@
+"""The outputs of a build as jobs: each one carried over from the last build when what it is
+made from has not changed, else rendered, several at a time (parallel.py).
+
+What an output is made from, hashed into its key (cache.py):
+- a PDF: the very HTML document WeasyPrint would lay out (so a volume that does not hold the
+  edited chapter keeps its key), the files it can load (images, covers, styles, fonts) and
+  make-book itself;
+- an EPUB: the whole model after the transforms, the print PDF's page breaks for its page list,
+  the same files and make-book;
+- the web edition: the model, the files, and the EPUBs and PDFs it offers for download.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import (
+    OutputStore,
+    digest,
+    model_digest,
+    sha256_file,
+    tool_fingerprint,
+    tree_digest,
+)
+from .model import Book
+from .parallel import Job, run_jobs
+from .renditions import epub_rendition, web_renditions
+from .writers import WRITERS
+from .writers import html as html_writer
+from .writers import pdf as pdf_writer
+from .writers.common import Edition, font_files
+from .writers.context import BuildContext
+
+Progress = Callable[[str], None]
+WrapCover = Callable[[Book, Edition, BuildContext, list[Path]], Path]
+
+
+@dataclass
+class Output:
+    """A file (or the web edition's folder) in the staging folder, and what it was made from."""
+
+    path: Path
+    key: str
+    sha256: str
+    reused: bool
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Outputs:
+    """Plans, runs and records the outputs of one build."""
+
+    def __init__(self, book: Book, chosen: list[Edition], formats: tuple[str, ...],
+                 ctx: BuildContext, out: Path, store: OutputStore, wrap_cover: WrapCover,
+                 say: Progress) -> None:
+        self.book, self.chosen, self.formats, self.ctx = book, chosen, formats, ctx
+        self.out, self.store, self.wrap_cover, self.say = out, store, wrap_cover, say
+        styles = book.root / "styles"
+        # What every output may read besides the model: the project's styles and images, the
+        # covers, the build's date, and make-book itself (code, templates, default styles).
+        self.common = digest(
+            tool_fingerprint(), repr(book.config), ctx.epoch,
+            tree_digest(styles) if styles.is_dir() else "-",
+            sorted(image.sha256 for image in book.images.values()),
+            sorted((key, sha256_file(path)) for key, path in ctx.covers.items()))
+        self.model = model_digest(book) if {"epub", "html"} & set(formats) else ""
+
+    # -- the plan -----------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        """Longest first (the omnibus's print PDF), short ones last to fill the gaps; the two
+        PDFs of the omnibus apart, so that their memory is not needed at the same time."""
+        jobs: list[Job] = []
+        pdf = "pdf" in self.formats
+        prints = [self._pdf_job(ed, "print") for ed in self.chosen] if pdf else []
+        screens = [self._pdf_job(ed, "screen") for ed in self.chosen] if pdf else []
+        jobs += prints[:1]
+        if "html" in self.formats:
+            jobs.append(Job("web fonts", self._web_fonts, label="converting the web fonts"))
+        if {"epub", "html"} & set(self.formats):
+            jobs.append(Job("image renditions", self._renditions,
+                            label="making the image renditions"))
+        jobs += prints[1:] + screens
+        if "epub" in self.formats:
+            jobs += [Job(f"epub {ed.key}", lambda ed=ed: self._epub(ed),
+                         after=(f"pdf {ed.key} print",) if pdf else (),
+                         label=f"writing EPUB: {ed.title}") for ed in self.chosen]
+        if "html" in self.formats:
+            outputs = tuple(j.name for j in jobs if j.name.startswith(("pdf ", "epub ")))
+            # Last, with the build to itself: in its own process (its image renditions are
+            # made by a pool of threads).
+            jobs.append(Job("html", self._html, after=outputs, label="writing the web edition",
+                            local=True))
+        return jobs
+
+    def run(self) -> list[Output]:
+        """Every output, in the order the build reports them: for each edition its print
+        PDF, screen PDF and wrap cover, then each EPUB, then the web edition."""
+        results = run_jobs(self.jobs(), started=self.say)
+        ordered: list[Output] = []
+        for ed in self.chosen:
+            prints = results.get(f"pdf {ed.key} print", [])
+            ordered += prints[:1] + results.get(f"pdf {ed.key} screen", []) + prints[1:]
+        ordered += [results[f"epub {ed.key}"] for ed in self.chosen
+                    if f"epub {ed.key}" in results]
+        if "html" in results:
+            ordered.append(results["html"])
+        return ordered
+
+    def remember(self, outputs: list[Output]) -> None:
+        """Record, once published, the key and bytes of every output."""
+        for output in outputs:
+            dest = self.out / output.path.relative_to(self.ctx.staging)
+            self.store.remember(dest, output.key, output.sha256, output.data)
+
+    # -- the jobs -----------------------------------------------------------------------------
+
+    def _carry_or_make(self, name: str, key: str, make: Callable[[], Path],
+                       data: Callable[[], dict[str, Any]] | None = None) -> Output:
+        staged = self.ctx.staging / name
+        carried = self.store.reuse(self.out / name, key, staged)
+        if carried is not None:
+            return Output(staged, key, tree_digest(staged), True, carried.data)
+        path = make()
+        return Output(path, key, tree_digest(path), False, data() if data else {})
+
+    def _pdf_job(self, ed: Edition, variant: str) -> Job:
+        def run() -> list[Output]:
+            source = pdf_writer.render_html(self.book, ed, self.ctx, variant, {})
+            key = digest(self.common, "pdf", variant, ed.key, ed.identifier, source)
+            name = f"{ed.slug}.pdf" if variant == "print" else f"{ed.slug}-screen.pdf"
+            made = self._carry_or_make(
+                name, key, lambda: pdf_writer.write_variant(self.book, ed, self.ctx, variant),
+                lambda: {"pages": self.ctx.page_breaks.get(ed.key, {})} if variant == "print"
+                else {})
+            if variant != "print":
+                return [made]
+            self.ctx.page_breaks[ed.key] = _page_breaks(made.data.get("pages", {}))
+            wrap = self.wrap_cover(self.book, ed, self.ctx, [made.path])
+            # Made again at each build from its own cache; recorded for its bytes only.
+            cover = Output(wrap, "", sha256_file(wrap), made.reused)
+            return [made, cover]
+
+        def done(result: list[Output]) -> None:
+            if variant == "print":
+                self.ctx.page_breaks[ed.key] = _page_breaks(result[0].data.get("pages", {}))
+
+        label = f"writing PDF{' (screen)' if variant == 'screen' else ''}: {ed.title}"
+        return Job(f"pdf {ed.key} {variant}", run, done=done, label=label)
+
+    def _renditions(self) -> None:
+        """Every image rendition the EPUBs and the web edition will copy, made before they
+        need them and while the PDFs are laid out (renditions.py caches them by content)."""
+        images = {image.name: image for ed in self.chosen for image in self.ctx.images_for(ed)}
+        for image in images.values():
+            if "epub" in self.formats:
+                epub_rendition(image, self.ctx.cache)
+            if "html" in self.formats:
+                web_renditions(image, self.ctx.cache, html_writer.BODY_WIDTHS)
+
+    def _web_fonts(self) -> None:
+        """The web edition's WOFF2 fonts, converted (and cached) while the PDFs are laid out:
+        brotli at its best compression takes seconds a font."""
+        with tempfile.TemporaryDirectory() as scratch:
+            html_writer.convert_fonts(font_files(self.book), self.ctx.cache, Path(scratch))
+
+    def _epub(self, ed: Edition) -> Output:
+        pages = json.dumps(self.ctx.page_breaks.get(ed.key, {}), sort_keys=True)
+        key = digest(self.common, "epub", ed.key, self.model, pages)
+        return self._carry_or_make(f"{ed.slug}.epub", key,
+                                   lambda: WRITERS["epub"](self.book, ed, self.ctx))
+
+    def _html(self) -> Output:
+        offered = sorted((p.name, sha256_file(p)) for p in self.ctx.staging.iterdir()
+                         if p.suffix in (".epub", ".pdf"))
+        key = digest(self.common, "html", self.chosen[0].key, self.model, offered)
+
+        def make() -> Path:
+            made = WRITERS["html"](self.book, self.chosen, self.ctx)
+            return made[0] if isinstance(made, list) else made
+
+        return self._carry_or_make("html", key, make)
+
+
+def _page_breaks(value: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    """Page breaks as the pagination module makes them (JSON turned the pairs into lists)."""
+    return {key: [(str(label), int(index)) for label, index in marks]
+            for key, marks in value.items()}
