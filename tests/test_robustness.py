@@ -598,3 +598,12 @@ def test_titles_cannot_write_css_of_their_own() -> None:
     assert [d.name for d in declarations] == ["--book-title"]
     value = [t for t in declarations[0].value if t.type == "string"]
     assert [t.value for t in value] == [title]  # the whole title, newline included
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "/etc/passwd"])
+def test_a_part_address_must_be_a_web_address(tmp_path: Path, url: str) -> None:
+    """A part's `url` becomes a link on the web edition's home page."""
+    root = project(tmp_path, "parts")
+    edit(root / "manuscript/02-suite/_part.md", "url: https://example.org/suite", f"url: {url}")
+    fails(root, f"manuscript/02-suite/_part.md:4: E012 url must be an http:// or https:// "
+          f"address, not '{url}'")

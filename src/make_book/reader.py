@@ -170,7 +170,11 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
     status = front.get("status") or ("published" if chapters else "forthcoming")
     if status not in ("published", "forthcoming"):
         raise fail("E012", f"status must be `published` or `forthcoming`, not {status!r}", index,
-                   _front_line(text.split("\n---", 1)[0] + "\n", "status"))
+                   _front_line(text.partition("\n")[2], "status"))
+    url = front.get("url")
+    if url and not re.match(r"https?://[^\s]+$", url.strip(), re.I):  # printed as a link
+        raise fail("E012", f"url must be an http:// or https:// address, not {url!r}", index,
+                   _front_line(text.partition("\n")[2], "url"))
     if status == "published" and not chapters:
         raise fail("E017", "a published part has no chapters: add NN-slug.md files, or set "
                    "`status: forthcoming`", index)
