@@ -607,3 +607,12 @@ def test_a_part_address_must_be_a_web_address(tmp_path: Path, url: str) -> None:
     edit(root / "manuscript/02-suite/_part.md", "url: https://example.org/suite", f"url: {url}")
     fails(root, f"manuscript/02-suite/_part.md:4: E012 url must be an http:// or https:// "
           f"address, not '{url}'")
+
+
+def test_a_damaged_font_is_a_located_error(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    fonts = root / "styles" / "fonts"
+    fonts.mkdir(parents=True)
+    real = next(Path(reader.__file__).parent.glob("styles/fonts/*.otf"))
+    (fonts / "Book-Regular.otf").write_bytes(real.read_bytes()[:4000])  # cut short
+    fails(root, "styles/fonts/Book-Regular.otf: E048 font `Book-Regular.otf` cannot be read")

@@ -48,6 +48,27 @@ def read_text(path: Path, report: Report | None = None) -> str:
     return text
 
 
+def check_fonts(root: Path) -> None:
+    """The files of styles/fonts/ must be fonts: every edition embeds them and the web edition
+    converts them, so a damaged one is a located error here, not a failure in a writer."""
+    folder = root / "styles" / "fonts"
+    if not folder.is_dir():
+        return
+    from fontTools.ttLib import TTFont
+
+    report = Report()
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".otf", ".ttf", ".woff", ".woff2"):
+            continue
+        try:
+            with TTFont(path, lazy=True) as font:
+                font["head"], font["cmap"], font["name"]  # noqa: B018  # parsed on access
+        except Exception as exc:  # fontTools raises many kinds on damaged data
+            report.error("E048", f"font `{path.name}` cannot be read ({exc}): use an "
+                         "OpenType or TrueType file", path)
+    report.raise_if_errors()
+
+
 def check_contained(root: Path) -> None:
     """Every entry of manuscript/ and styles/ must lie inside the project folder: a symbolic
     link leading out of it (to ~/.ssh, /etc) is refused, never read nor copied into an
@@ -127,6 +148,7 @@ def read_book(root: Path) -> tuple[Book, Report]:
         raise fail("E001", f"no manuscript/ folder in {root}", root,
                    hint="run make-book from a project folder, or name it: make-book build PATH")
     check_contained(root)
+    check_fonts(root)
     config, report = load_config(manuscript / "book.toml")
     entries = sorted(manuscript.iterdir())
     part_dirs = [e for e in _numbered([p for p in entries if p.is_dir()])]
