@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import struct
@@ -432,6 +433,10 @@ A *Markdown* paragraph in a div.
 </div>
 
 The last paragraph.
+
+<li>An orphan item.</li> <span dir="up">A bad direction.</span>
+
+<details>Details without a summary.</details>
 """
 
 
@@ -483,6 +488,11 @@ def test_raw_html_warnings_name_file_and_line(raw_html_build: tuple[Path, str]) 
     flat = " ".join(output.split())
     for offset, message in expected:
         assert f"{SECOND}:{start + offset}: {message}" in flat, (message, output)
+    # Kept tags where HTML does not allow them: unwrapped, so that EPUBCheck accepts the book.
+    for message in ("W024 raw <li> cannot stand outside <ol> or <ul>: tag removed, its text "
+                    "kept", "W024 attribute `dir` removed from <span>: `up` is not a value it "
+                    "takes", "W024 raw <details> cannot stand without a <summary>"):
+        assert re.search(rf"{SECOND}:\d+: {re.escape(message)}", flat), (message, output)
 
 
 def test_raw_html_leaves_nothing_harmful_in_any_edition(
@@ -498,7 +508,8 @@ def test_raw_html_leaves_nothing_harmful_in_any_edition(
     for kept in ('<abbr title="HyperText">HTML</abbr>', "<kbd>Ctrl</kbd>", "<mark>marked</mark>",
                  'style="color: red"', "after the embed", "Details kept.", "styled",
                  "The note after it.", "A <em>Markdown</em> paragraph in a div.",
-                 "The last paragraph."):
+                 "The last paragraph.", "An orphan item.", "A bad direction.",
+                 "Details without a summary."):
         assert kept in chapter, kept
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..diagnostics import Report
 from ..model import Book, Chapter, Element
+from .markup import EMPTY, misplaced, valid_attribute
 
 # Removed with everything inside them: code, embedded documents and media, and markup the
 # editions cannot hold (inline SVG and MathML would need their own manifest properties).
@@ -23,20 +24,20 @@ DROP = {"script", "style", "iframe", "frame", "frameset", "object", "applet", "e
         "video", "portal", "dialog", "param"}
 # The markup the editions keep, with the attributes each tag may carry besides GLOBAL.
 ALLOWED: dict[str, set[str]] = {
-    "a": {"href", "hreflang", "type", "rel"},
+    "a": {"href"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
-    "td": {"colspan", "rowspan", "headers", "abbr"},
-    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope", "abbr"},
     "col": {"span"}, "colgroup": {"span"},
     "ol": {"start", "type", "reversed"}, "li": {"value"},
     "input": {"type", "checked", "disabled"},  # pandoc's task lists, checkboxes only
-    "time": {"datetime"}, "q": {"cite"}, "blockquote": {"cite"},
+    "q": {"cite"}, "blockquote": {"cite"},
     "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
     "details": {"open"},
     **{tag: set() for tag in (
-        "abbr", "address", "article", "aside", "b", "bdi", "bdo", "br", "caption", "cite",
+        "abbr", "article", "aside", "b", "bdi", "br", "caption", "cite",
         "code", "dd", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1",
-        "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "i", "kbd", "label", "mark",
+        "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "kbd", "label", "mark",
         "p", "pre", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong",
         "sub", "summary", "sup", "table", "tbody", "tfoot", "thead", "tr", "u", "ul", "var",
         "wbr")},
@@ -96,6 +97,25 @@ def clean(chapter: Chapter, report: Report) -> None:
             element.drop_tag()
         elif tag in HOLLOW and (len(element) or element.text):
             _release(element)
+    _repair(chapter, where, report)
+
+
+def _repair(chapter: Chapter, where: _Locator, report: Report) -> None:
+    """Unwrap kept tags that stand where HTML does not allow them (markup.misplaced), parents
+    before children: a list removed for holding a paragraph takes its items' tags along."""
+    body = chapter.body
+    for element in list(body.iter()):
+        if element is body or not isinstance(element.tag, str) or not _attached(element, body):
+            continue
+        problem = misplaced(element)
+        if problem is None:
+            continue
+        report.warn("W024", f"raw <{element.tag}> cannot stand {problem}: tag removed, its "
+                    "text kept", chapter.source, where.tag(element.tag))
+        if element.tag in EMPTY:
+            element.drop_tree()
+        else:
+            element.drop_tag()
 
 
 def _clean_attributes(element: Element, tag: str, chapter: Chapter, where: _Locator,
@@ -123,7 +143,12 @@ def _clean_attributes(element: Element, tag: str, chapter: Chapter, where: _Loca
             report.warn("W024", f"attribute `{name}` is reserved for make-book: removed from "
                         f"<{tag}>", chapter.source, where.attribute(tag, name))
         elif lower in allowed or lower.startswith(("aria-", "data-")):
-            continue
+            if valid_attribute(tag, lower, value):
+                continue
+            if known:
+                report.warn("W024", f"attribute `{name}` removed from <{tag}>: "
+                            f"`{_short(value)}` is not a value it takes", chapter.source,
+                            where.attribute(tag, name))
         elif known:
             report.warn("W024", f"attribute `{name}` removed from <{tag}>: the editions do not "
                         "support it", chapter.source, where.attribute(tag, name))
