@@ -1,6 +1,7 @@
 """Fuzzing: Hypothesis writes manuscripts (headings, lists, tables, footnotes, links, images,
-raw HTML, text in many scripts, empty files); every build either gives an EPUB that EPUBCheck
-accepts or stops with a clear located error, never a traceback.
+raw HTML from harmless to harmful to unbalanced tag soup, text in many scripts, empty files);
+every build either gives an EPUB that EPUBCheck accepts or stops with a clear located error,
+never a traceback.
 
 A few examples in the default run, many more with `pytest --slow`. EPUBCheck checks every EPUB
 of a run in one Java process: starting the JVM and loading its schemas costs seconds, once.

@@ -256,6 +256,7 @@ def test_image_truncated(tmp_path: Path) -> None:
     fails(root, f"{FIRST}:9: E045 image `assets/disc.png` cannot be read")
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 @pytest.mark.parametrize(("size", "expected"), [
     (10_000, "E044 image `assets/disc.png` is too large (10000 × 10000 pixels"),
     (60_000, "E044 image `assets/disc.png` is too large to decode safely"),
