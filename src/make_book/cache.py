@@ -16,6 +16,7 @@ damaged cache costs time, never a wrong or failed build.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
 import enum
@@ -34,12 +35,21 @@ from lxml import etree
 from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .output import write_atomic
-from .renditions import cache_dir
 
 __all__ = ["OutputStore", "cache_dir", "digest", "model_digest", "pandoc_html", "tool_fingerprint"]
 
 PACKAGE = Path(__file__).resolve().parent
 STORE_VERSION = 1
+# The distributions whose code shapes the editions' bytes.
+LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "pyphen", "fonttools", "brotli",
+             "ebooklib", "pillow", "lxml", "jinja2", "markupsafe", "pypdf", "pypandoc_binary",
+             "pyyaml")
+
+
+def cache_dir(root: Path) -> Path:
+    """Where a project keeps what builds reuse: the same folder as renditions.cache_dir,
+    defined here too so that a build that finds nothing changed loads no image library."""
+    return root / ".cache" / "make-book"
 
 
 def sha256_file(path: Path) -> str:
@@ -101,28 +111,25 @@ def tool_fingerprint() -> str:
 
 
 def library_versions() -> str:
-    """The versions of the libraries whose output ends up in the editions (read from the
-    modules already imported, which is quicker than scanning the installed distributions)."""
-    import ebooklib
-    import jinja2
-    import PIL
-    import pydyf
-    import pypdf
-    import weasyprint
-    from fontTools import version as fonttools_version
-    from lxml import etree as lxml_etree
+    """The versions of the libraries whose output ends up in the editions, read from their
+    installed metadata (quicker than importing them), and of Pango and HarfBuzz, which lay
+    out the PDF's lines."""
+    from importlib import metadata
 
-    versions = [f"weasyprint {weasyprint.__version__}", f"pydyf {pydyf.__version__}",
-                f"ebooklib {getattr(ebooklib, 'VERSION', '')}", f"pillow {PIL.__version__}",
-                f"lxml {lxml_etree.LXML_VERSION}", f"libxml {lxml_etree.LIBXML_VERSION}",
-                f"jinja2 {jinja2.__version__}", f"fonttools {fonttools_version}",
-                f"pypdf {pypdf.__version__}"]
-    try:  # Pango and HarfBuzz lay out the PDF's lines
-        from weasyprint.text.ffi import ffi, pango
-
-        versions.append(f"pango {ffi.string(pango.pango_version_string()).decode()}")
-    except (ImportError, AttributeError, OSError):
-        pass
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    for library, function in (("libpango-1.0.so.0", "pango_version_string"),
+                              ("libharfbuzz.so.0", "hb_version_string")):
+        try:
+            call = getattr(ctypes.CDLL(library), function)
+            call.restype = ctypes.c_char_p
+            versions.append(f"{library} {call().decode()}")
+        except (OSError, AttributeError):
+            versions.append(f"{library} -")
     return "\n".join(versions)
 
 

@@ -8,22 +8,23 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cache import OutputStore
-from .covers import CoverSpec, render_cover, save_jpeg
-from .diagnostics import BookError, MakeBookError, Report
-from .incremental import Outputs
-from .locales import strings
-from .model import Book
+from .diagnostics import BookError, MakeBookError, Report, ToolMissingError
 from .output import publish, staging_dir
-from .reader import read_book
-from .renditions import cache_dir
-from .transforms import run_all
-from .wrapcover import page_count, wrap_spec, write_wrap_cover
-from .writers.common import Edition, editions, select_editions
-from .writers.context import BuildContext
+from .parallel import Job, run_jobs
+
+# The modules that load WeasyPrint (and Pango), Pillow and pandoc's wrapper are imported in
+# the functions that use them: a build that finds nothing changed answers without them.
+if TYPE_CHECKING:
+    from .covers import CoverSpec
+    from .model import Book
+    from .writers.common import Edition
+    from .writers.context import BuildContext
 
 FORMATS = ("epub", "pdf", "html")
 Progress = Callable[[str], None]
@@ -40,6 +41,9 @@ class BuildResult:
 
 def load(root: Path) -> tuple[Book, Report]:
     """Read and transform the manuscript; every manuscript error is a BookError."""
+    from .reader import read_book
+    from .transforms import run_all
+
     try:
         book, report = read_book(root)
         run_all(book, report)
@@ -86,6 +90,10 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     book, report = load(root)
     if strict and report.warnings:
         raise BookError(report.warnings, root)
+    Outputs, BuildContext = _writers()  # noqa: N806
+    from .renditions import cache_dir
+    from .writers.common import editions, select_editions
+
     chosen = select_editions(book, edition)
     result = BuildResult(report=report, book=book)
     cache = cache_dir(root)
@@ -108,8 +116,24 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     return result
 
 
+def _writers() -> tuple[type, type]:
+    """incremental.Outputs and BuildContext, imported on first use: WeasyPrint loads Pango's C
+    libraries, and a machine without them should get the install command, not a traceback."""
+    try:
+        from .incremental import Outputs
+        from .writers.context import BuildContext
+    except OSError as exc:  # cannot load library 'libpango-1.0-0' …
+        raise ToolMissingError(
+            f"WeasyPrint cannot load its system libraries ({exc}): install them with "
+            "`apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0`") from None
+    return Outputs, BuildContext
+
+
 def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, written: list[Path]) -> Path:
     """`<print pdf>-cover.pdf`: the wrap-around cover, its spine sized by the page count."""
+    from .locales import strings
+    from .wrapcover import page_count, wrap_spec, write_wrap_cover
+
     print_pdf = next(p for p in written if not p.stem.endswith("-screen"))
     spec = wrap_spec(book, ed, cover_spec(book, ed), page_count(print_pdf),
                      strings(book.config.lang)["forthcoming"])
@@ -119,6 +143,8 @@ def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, written: list[Pa
 
 def cover_spec(book: Book, ed: Edition) -> CoverSpec:
     """What an edition's front cover shows."""
+    from .covers import CoverSpec
+
     config = book.config
     heroes = [p.hero for p in book.parts if p.hero is not None]
     part = ed.parts[0] if ed.is_volume else None
@@ -132,6 +158,9 @@ def cover_spec(book: Book, ed: Edition) -> CoverSpec:
 
 def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
     """A cover per edition and per forthcoming part, cached by the content of its inputs."""
+    from .covers import CoverSpec
+    from .locales import strings
+
     t = strings(book.config.lang)
     config = book.config
     specs: dict[str, CoverSpec] = {ed.key: cover_spec(book, ed) for ed in every}
@@ -145,6 +174,7 @@ def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
                     art=part.hero.source if part.hero else None, muted=True,
                     badge=t["forthcoming"], lang=config.lang)
     covers_py = Path(__file__).with_name("covers.py").read_bytes()
+    missing: list[Job] = []
     for key, spec in specs.items():
         art = spec.art.read_bytes() if spec.art else b""
         # Keyed by the art's bytes, not its path: the same book in another folder gives the
@@ -154,8 +184,15 @@ def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
                                 + __version__.encode()).hexdigest()[:16]
         path = ctx.cache / "covers" / f"{key}-{digest}.jpg"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            save_jpeg(render_cover(spec), tmp)
-            os.replace(tmp, path)
+            missing.append(Job(f"cover {key}", partial(_draw_cover, spec, path)))
         ctx.covers[key] = path
+    run_jobs(missing)  # side by side: a cover takes a second of Pillow drawing
+
+
+def _draw_cover(spec: CoverSpec, path: Path) -> None:
+    from .covers import render_cover, save_jpeg
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}-{os.getpid()}.tmp")
+    save_jpeg(render_cover(spec), tmp)
+    os.replace(tmp, path)
