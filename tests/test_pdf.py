@@ -6,9 +6,8 @@ import re
 import subprocess
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import pdftoppm_available
+from pypdf import PdfReader
 
 MM = 72 / 25.4
 
@@ -126,7 +125,7 @@ def test_toc_page_numbers_match_where_chapters_start(print_pdf):
 
 
 def test_chapters_and_parts_start_on_odd_pages_in_print(print_pdf):
-    for depth, title, page in _outline(print_pdf):
+    for _depth, title, page in _outline(print_pdf):
         if title != "Table des matières":
             assert (page + 1) % 2 == 1, f"{title} starts on page {page + 1}"
 
@@ -256,6 +255,7 @@ def test_epub_page_list_matches_the_print_pages(series, print_pdf):
 @pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3b"])
 def test_pdf_variant_from_book_toml(variant, tmp_path):
     from conftest import FIXTURES, copy_project
+
     from make_book.pipeline import build
 
     root = copy_project(FIXTURES / "mini", tmp_path)

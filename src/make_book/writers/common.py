@@ -11,9 +11,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from lxml import etree, html
 
 from ..config import stable_uuid
-from ..transforms.ids import slugify
 from ..locales import ordinal_part, strings
 from ..model import Book, Chapter, Element, Part
+from ..transforms.ids import slugify
 
 PACKAGE_STYLES = Path(__file__).resolve().parent.parent / "styles"
 

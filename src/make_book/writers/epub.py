@@ -212,11 +212,13 @@ def _render_doc(env, book: Book, doc: Doc, linker: Linker, ctx: BuildContext,
                           "html": _epub_types(inner_xhtml(note_body))})
         notes_xhtml = env.get_template("epub/notes.xhtml").render(notes=notes, **common)
     if doc.kind == "part":
-        return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/part.xhtml", page_title=doc.title,
-                     part=doc.part, hero=doc.part.hero, body=body_xhtml, notes=notes_xhtml,
-                     **common)
-    return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/chapter.xhtml", page_title=doc.title,
-                 chapter=chapter, body=body_xhtml, notes=notes_xhtml, **common)
+        return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/part.xhtml",
+                     page_title=doc.title, part=doc.part, hero=doc.part.hero, body=body_xhtml,
+                     notes=notes_xhtml, **common)
+    # Manifest ids must be XML names: the file stems start with digits, hence the "x".
+    return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/chapter.xhtml",
+                 page_title=doc.title, chapter=chapter, body=body_xhtml, notes=notes_xhtml,
+                 **common)
 
 
 def _epub_types(markup: str) -> str:
