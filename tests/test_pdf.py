@@ -161,6 +161,53 @@ def test_screen_has_no_blank_pages_and_cover_first(screen_pdf):
     assert blank == []
 
 
+def test_screen_pages_are_the_print_pages(series):
+    """One layout for both: the screen edition is the cover, then every print page that is
+    not blank, in order and with the same text (so the folios match)."""
+    for edition in EDITIONS:
+        printed, screen = _open(series, edition, ""), _open(series, edition, "-screen")
+        # Every page but the blank ones carries text (a folio at least).
+        kept = [text for text in page_texts(printed) if text.strip()]
+        assert len(kept) < len(printed.pages), "the print edition has blank versos"
+        assert page_texts(screen)[1:] == kept
+
+
+LINK_RGB = re.compile(r"0\.478\d* 0\.227\d* 0\.133\d* rg")  # #7a3a22: links on screen
+
+
+def _uri_pages(reader: PdfReader) -> list[int]:
+    return [i for i, page in enumerate(reader.pages) for a in page.get("/Annots") or []
+            if "/URI" in a.get_object().get("/A", {})]
+
+
+def _fill_colours(page) -> str:
+    data = page.get_contents().get_data().decode("latin-1")
+    return " ".join(re.findall(r"[\d.]+ [\d.]+ [\d.]+ rg", data))
+
+
+def test_links_coloured_on_screen_only(tmp_path):
+    """Links in colour on screen, in the text's black in print; the table of contents keeps
+    the text's colour on screen too."""
+    from conftest import FIXTURES, copy_project
+
+    from make_book.pipeline import build
+
+    root = copy_project(FIXTURES / "mini", tmp_path)
+    chapter = root / "manuscript" / "01-first.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8")
+                       + "\nSee [the project](https://example.org/project).\n", "utf-8")
+    build(root, root / "dist", ("pdf",), "omnibus")
+    screen = PdfReader(root / "dist" / "a-small-book-screen.pdf")
+    printed = PdfReader(root / "dist" / "a-small-book.pdf")
+    on_screen, in_print = _uri_pages(screen), _uri_pages(printed)
+    assert len(on_screen) == len(in_print) == 1
+    assert LINK_RGB.search(_fill_colours(screen.pages[on_screen[0]]))
+    assert not LINK_RGB.search(_fill_colours(printed.pages[in_print[0]]))
+    assert not any(LINK_RGB.search(_fill_colours(page)) for page in printed.pages)
+    toc = next(page for page in screen.pages if "Contents" in page.extract_text())
+    assert toc.get("/Annots") and not LINK_RGB.search(_fill_colours(toc))
+
+
 def test_running_heads_absent_from_blank_pages_and_openings(print_pdf):
     texts = page_texts(print_pdf)
     outline = _outline(print_pdf)
@@ -285,14 +332,14 @@ def test_pdf_variant_from_book_toml(variant, tmp_path):
     toml.write_text(toml.read_text(encoding="utf-8") + f'\n[pdf]\nvariant = "{variant}"\n',
                     encoding="utf-8")
     build(root, root / "dist", ("pdf",), "omnibus")
-    reader = PdfReader(root / "dist" / "a-small-book.pdf")
-    catalog = reader.trailer["/Root"]
-    if variant == "pdf/ua-1":
-        assert bool(catalog["/MarkInfo"]["/Marked"])
-        assert "/StructTreeRoot" in catalog
-    else:
-        metadata = catalog["/Metadata"].get_object().get_data().decode("utf-8", "replace")
-        assert "pdfaid:part" in metadata and "3" in metadata
+    for name in ("a-small-book.pdf", "a-small-book-screen.pdf"):
+        catalog = PdfReader(root / "dist" / name).trailer["/Root"]
+        if variant == "pdf/ua-1":
+            assert bool(catalog["/MarkInfo"]["/Marked"]), name
+            assert "/StructTreeRoot" in catalog, name
+        else:
+            metadata = catalog["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+            assert "pdfaid:part" in metadata and "3" in metadata, name
 
 
 def test_several_footnotes_on_one_page_all_show(parts_book):

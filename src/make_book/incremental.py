@@ -72,22 +72,19 @@ class Outputs:
     # -- the plan -----------------------------------------------------------------------------
 
     def jobs(self) -> list[Job]:
-        """Longest first (the omnibus's print PDF), short ones last to fill the gaps; the two
-        PDFs of the omnibus apart, so that their memory is not needed at the same time."""
+        """Longest first (the omnibus's PDFs), short ones last to fill the gaps."""
         jobs: list[Job] = []
-        pdf = "pdf" in self.formats
-        prints = [self._pdf_job(ed, "print") for ed in self.chosen] if pdf else []
-        screens = [self._pdf_job(ed, "screen") for ed in self.chosen] if pdf else []
-        jobs += prints[:1]
+        pdfs = [self._pdf_job(ed) for ed in self.chosen] if "pdf" in self.formats else []
+        jobs += pdfs[:1]
         if "html" in self.formats:
             jobs.append(Job("web fonts", self._web_fonts, label="converting the web fonts"))
         if {"epub", "html"} & set(self.formats):
             jobs.append(Job("image renditions", self._renditions,
                             label="making the image renditions"))
-        jobs += prints[1:] + screens
+        jobs += pdfs[1:]
         if "epub" in self.formats:
             jobs += [Job(f"epub {ed.key}", lambda ed=ed: self._epub(ed),
-                         after=(f"pdf {ed.key} print",) if pdf else (),
+                         after=(f"pdf {ed.key}",) if pdfs else (),
                          label=f"writing EPUB: {ed.title}") for ed in self.chosen]
         if "html" in self.formats:
             outputs = tuple(j.name for j in jobs if j.name.startswith(("pdf ", "epub ")))
@@ -103,8 +100,7 @@ class Outputs:
         results = run_jobs(self.jobs(), started=self.say)
         ordered: list[Output] = []
         for ed in self.chosen:
-            prints = results.get(f"pdf {ed.key} print", [])
-            ordered += prints[:1] + results.get(f"pdf {ed.key} screen", []) + prints[1:]
+            ordered += results.get(f"pdf {ed.key}", [])
         ordered += [results[f"epub {ed.key}"] for ed in self.chosen
                     if f"epub {ed.key}" in results]
         if "html" in results:
@@ -128,29 +124,44 @@ class Outputs:
         path = make()
         return Output(path, key, tree_digest(path), False, data() if data else {})
 
-    def _pdf_job(self, ed: Edition, variant: str) -> Job:
+    def _carry_or_make_all(self, names: list[str], key: str, make: Callable[[], list[Path]],
+                           data: Callable[[], dict[str, Any]]) -> list[Output]:
+        """Files made together: carried over all together, else all made again. The data is
+        recorded with the first."""
+        staged = [self.ctx.staging / name for name in names]
+        carried = [self.store.reuse(self.out / name, key, path)
+                   for name, path in zip(names, staged, strict=True)]
+        if all(c is not None for c in carried):
+            return [Output(s, key, tree_digest(s), True, c.data)
+                    for s, c in zip(staged, carried, strict=True)]
+        for path in staged:  # one carried over, the other not: neither is kept
+            path.unlink(missing_ok=True)
+        paths = make()
+        first = data()
+        return [Output(p, key, tree_digest(p), False, first if i == 0 else {})
+                for i, p in enumerate(paths)]
+
+    def _pdf_job(self, ed: Edition) -> Job:
+        """The print and screen PDFs of an edition (one layout for both), then its wrap
+        cover, sized by the print PDF's page count."""
         def run() -> list[Output]:
-            source = pdf_writer.render_html(self.book, ed, self.ctx, variant, {})
-            key = digest(self.common, "pdf", variant, ed.key, ed.identifier, source)
-            name = f"{ed.slug}.pdf" if variant == "print" else f"{ed.slug}-screen.pdf"
-            made = self._carry_or_make(
-                name, key, lambda: pdf_writer.write_variant(self.book, ed, self.ctx, variant),
-                lambda: {"pages": self.ctx.page_breaks.get(ed.key, {})} if variant == "print"
-                else {})
-            if variant != "print":
-                return [made]
-            self.ctx.page_breaks[ed.key] = _page_breaks(made.data.get("pages", {}))
-            wrap = self.wrap_cover(self.book, ed, self.ctx, [made.path])
+            anchors: dict = {}
+            source = pdf_writer.render_html(self.book, ed, self.ctx, anchors)
+            key = digest(self.common, "pdf", ed.key, ed.identifier, source)
+            names = [f"{ed.slug}.pdf", f"{ed.slug}-screen.pdf"]
+            made = self._carry_or_make_all(
+                names, key, lambda: pdf_writer.write(self.book, ed, self.ctx, source, anchors),
+                lambda: {"pages": self.ctx.page_breaks.get(ed.key, {})})
+            self.ctx.page_breaks[ed.key] = _page_breaks(made[0].data.get("pages", {}))
+            wrap = self.wrap_cover(self.book, ed, self.ctx, [made[0].path])
             # Made again at each build from its own cache; recorded for its bytes only.
-            cover = Output(wrap, "", sha256_file(wrap), made.reused)
-            return [made, cover]
+            cover = Output(wrap, "", sha256_file(wrap), made[0].reused)
+            return [*made, cover]
 
         def done(result: list[Output]) -> None:
-            if variant == "print":
-                self.ctx.page_breaks[ed.key] = _page_breaks(result[0].data.get("pages", {}))
+            self.ctx.page_breaks[ed.key] = _page_breaks(result[0].data.get("pages", {}))
 
-        label = f"writing PDF{' (screen)' if variant == 'screen' else ''}: {ed.title}"
-        return Job(f"pdf {ed.key} {variant}", run, done=done, label=label)
+        return Job(f"pdf {ed.key}", run, done=done, label=f"writing PDF: {ed.title}")
 
     def _renditions(self) -> None:
         """Every image rendition the EPUBs and the web edition will copy, made before they

@@ -1,11 +1,14 @@
-"""The PDF writer: one HTML document per edition and variant, laid out by WeasyPrint.
+"""The PDF writer: one HTML document per edition, laid out once by WeasyPrint, written twice.
 
-Two variants: `print` (trim size, bleed and crop marks when asked, chapters on recto pages,
-blank versos) and `screen` (no bleed, no blank pages, coloured links, cover first).
+`print` is the book as laid out: trim size, bleed and crop marks when asked, chapters on
+recto pages, blank versos. `screen` is drawn from the same pages, since the layout is what
+costs: the cover first, the blank versos left out, no bleed, links in colour. Its folios are
+the print edition's, so a page cited from one is found in the other.
 """
 
 from __future__ import annotations
 
+import copy
 import mimetypes
 import re
 from pathlib import Path
@@ -13,7 +16,8 @@ from urllib.parse import quote, unquote, urlparse
 from urllib.request import url2pathname
 
 from lxml import html
-from weasyprint import HTML
+from tinycss2.color5 import parse_color
+from weasyprint import HTML, Document, Page
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..locales import ordinal_part
@@ -35,30 +39,74 @@ from .common import (
 from .context import BuildContext
 from .pagination import BlockRef, tag_blocks
 
-VARIANTS = ("print", "screen")
+# The screen edition's link colour: the web edition's accent.
+SCREEN_LINK = "#7a3a22"
+# Links that keep the text's colour on screen: cross-references and the table of contents
+# read as text, and their page number says where they lead.
+PLAIN_LINKS = ("xref", "toc-link")
 
 
-def write(book: Book, edition: Edition, ctx: BuildContext) -> list[Path]:
-    """Write `<slug>.pdf` (print) and `<slug>-screen.pdf` into ctx.staging."""
-    return [write_variant(book, edition, ctx, variant) for variant in VARIANTS]
-
-
-def write_variant(book: Book, edition: Edition, ctx: BuildContext, variant: str) -> Path:
-    anchors: dict[str, BlockRef] = {}
-    source = render_html(book, edition, ctx, variant, anchors)
-    document = HTML(string=source, base_url=str(book.root),
-                    url_fetcher=BookFetcher(book.root)).render(
+def write(book: Book, edition: Edition, ctx: BuildContext, source: str | None = None,
+          anchors: dict[str, BlockRef] | None = None) -> list[Path]:
+    """Write `<slug>.pdf` (print) and `<slug>-screen.pdf` into ctx.staging, from `source`
+    (render_html's document, with the anchors it filled) or from a new rendering."""
+    if source is None or anchors is None:
+        anchors = {}
+        source = render_html(book, edition, ctx, anchors)
+    fetcher = BookFetcher(book.root)
+    document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
-    if variant == "print":
-        ctx.record_pages(edition, document, anchors)
-    suffix = "" if variant == "print" else "-screen"
-    out = ctx.staging / f"{edition.slug}{suffix}.pdf"
-    document.write_pdf(out, uncompressed_pdf=False, pdf_identifier=edition.identifier.encode(),
-                       pdf_variant=book.config.pdf.variant)
-    return out
+    ctx.record_pages(edition, document, anchors)
+    options = {"uncompressed_pdf": False, "pdf_identifier": edition.identifier.encode(),
+               "pdf_variant": book.config.pdf.variant}
+    printed = ctx.staging / f"{edition.slug}.pdf"
+    document.write_pdf(printed, **options)
+    cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
+                 url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
+    screen = ctx.staging / f"{edition.slug}-screen.pdf"
+    screen_document(document, cover.pages).write_pdf(screen, **options)
+    return [printed, screen]
 
 
-def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str,
+def screen_document(document: Document, cover: list[Page]) -> Document:
+    """The print layout as the screen edition: cover pages first, no blank page, no bleed,
+    links in colour. Drawing reads the boxes again, so recolouring them after the print PDF
+    is written changes only what comes next."""
+    colour = parse_color(SCREEN_LINK)
+    pages = []
+    for page in document.pages:
+        if page._page_box.page_type.blank:  # noqa: SLF001 - what WeasyPrint knows of a page
+            continue
+        _colour_links(page._page_box, colour)  # noqa: SLF001
+        trimmed = copy.copy(page)
+        trimmed.bleed = dict.fromkeys(page.bleed, 0)
+        pages.append(trimmed)
+    return document.copy(cover + pages)
+
+
+def _colour_links(page_box: object, colour: object) -> None:
+    done: set[int] = set()
+    for box in page_box.descendants():
+        element = getattr(box, "element", None)
+        if (getattr(box, "element_tag", None) != "a" or element is None
+                or not element.get("href") or id(box) in done
+                or set((element.get("class") or "").split()) & set(PLAIN_LINKS)):
+            continue
+        for inner in box.descendants():
+            if id(inner) not in done and hasattr(inner, "style"):
+                done.add(id(inner))
+                inner.style = inner.style.copy()  # a style may be shared with other boxes
+                inner.style["color"] = colour
+
+
+def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:
+    """The screen edition's first page: the edition's cover, bled off the page."""
+    return template_env().get_template("pdf/cover.html").render(
+        lang=book.config.lang, alt=locale(book)["cover"], width=book.config.pdf.width_mm,
+        height=book.config.pdf.height_mm, cover=book_url(ctx.cover_for(edition), book.root))
+
+
+def render_html(book: Book, edition: Edition, ctx: BuildContext,
                 anchors: dict[str, BlockRef] | None = None) -> str:
     """The whole edition as one HTML document, ready for WeasyPrint."""
     t = locale(book)
@@ -81,13 +129,13 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext, variant: str,
         series_line = t["series_volume"].format(series=config.series, number=edition.number,
                                                 total=len(book.parts))
     return template_env().get_template("pdf/book.html").render(
-        lang=lang, t=t, edition=edition, docs=rendered, entries=entries, variant=variant,
+        lang=lang, t=t, edition=edition, docs=rendered, entries=entries,
         authors=config.authors, publisher=config.publisher, rights=config.rights,
         date=config.date, description=" ".join(p.summary for p in edition.parts if p.summary),
         keywords=", ".join(filter(None, [config.series, edition.title])),
         series_line=series_line, colophon=ctx.colophon, toc_position=config.pdf.toc,
         cover=book_url(ctx.cover_for(edition), book.root),
-        page_css=page_css(book, edition, variant))
+        page_css=page_css(book, edition))
 
 
 def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
@@ -145,7 +193,7 @@ def _footnote(note_body: html.HtmlElement, linker: Linker, tail: str | None) -> 
     return span
 
 
-def page_css(book: Book, edition: Edition, variant: str) -> str:
+def page_css(book: Book, edition: Edition) -> str:
     """The stylesheet: fonts from their files, page geometry from book.toml, then pdf.css."""
     pdf = book.config.pdf
     fonts = "\n".join(_font_face(font) for font in font_files(book))
@@ -154,9 +202,9 @@ def page_css(book: Book, edition: Edition, variant: str) -> str:
 @page {{ size: {width}mm {height}mm; }}
 :root {{ --book-title: "{_css_string(book.config.title)}"; }}
 """
-    if variant == "print" and pdf.bleed_mm:
+    if pdf.bleed_mm:
         geometry += f"@page {{ bleed: {pdf.bleed_mm}mm; }}\n"
-    if variant == "print" and pdf.marks:
+    if pdf.marks:
         geometry += "@page { marks: crop; }\n"
     running = f"""
 @page :left {{ @top-left {{ content: "{_css_string(edition.title)}"; }} }}
