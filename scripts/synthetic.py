@@ -193,7 +193,14 @@ def chapter_text(writer: Writer, p: int, c: int, words: int, image: str,
 
 
 def edit(chapter: Path, stamp: int) -> None:
-    """Change one paragraph of a chapter, as an author does between two builds."""
+    """Change one paragraph of a chapter, as an author does between two builds: the first
+    paragraph of prose after the chapter's title (any chapter, not only a synthetic one)."""
     text = chapter.read_text(encoding="utf-8")
-    marker = "\n\n## Section 2"
-    chapter.write_text(text.replace(marker, f" Révision {stamp}.{marker}", 1), encoding="utf-8")
+    blocks = text.split("\n\n")
+    for index, block in enumerate(blocks[1:], 1):
+        if block[:1].isalpha():
+            blocks[index] = f"{block.rstrip()} Révision {stamp}."
+            break
+    else:
+        raise SystemExit(f"{chapter}: no paragraph of prose to edit")
+    chapter.write_text("\n\n".join(blocks), encoding="utf-8")

@@ -32,7 +32,6 @@ from .parallel import Job, run_jobs
 from .renditions import epub_rendition, web_renditions
 from .writers import WRITERS
 from .writers import html as html_writer
-from .writers import pdf as pdf_writer
 from .writers.common import Edition, font_files
 from .writers.context import BuildContext
 
@@ -145,6 +144,8 @@ class Outputs:
         """The print and screen PDFs of an edition (one layout for both), then its wrap
         cover, sized by the print PDF's page count."""
         def run() -> list[Output]:
+            from .writers import pdf as pdf_writer
+
             anchors: dict = {}
             source = pdf_writer.render_html(self.book, ed, self.ctx, anchors)
             key = digest(self.common, "pdf", ed.key, ed.identifier, source)

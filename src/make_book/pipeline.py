@@ -90,7 +90,7 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     book, report = load(root)
     if strict and report.warnings:
         raise BookError(report.warnings, root)
-    Outputs, BuildContext = _writers()  # noqa: N806
+    Outputs, BuildContext = _writers("pdf" in formats)  # noqa: N806
     from .renditions import cache_dir
     from .writers.common import editions, select_editions
 
@@ -116,12 +116,16 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     return result
 
 
-def _writers() -> tuple[type, type]:
-    """incremental.Outputs and BuildContext, imported on first use: WeasyPrint loads Pango's C
-    libraries, and a machine without them should get the install command, not a traceback."""
+def _writers(pdf: bool) -> tuple[type, type]:
+    """incremental.Outputs and BuildContext, imported on first use, and WeasyPrint when a PDF
+    is wanted: it loads Pango's C libraries, and a machine without them should get the
+    install command, not a traceback."""
     try:
         from .incremental import Outputs
         from .writers.context import BuildContext
+
+        if pdf:
+            from .writers import pdf as _pdf_writer  # noqa: F401
     except OSError as exc:  # cannot load library 'libpango-1.0-0' …
         raise ToolMissingError(
             f"WeasyPrint cannot load its system libraries ({exc}): install them with "

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-from weasyprint.text.fonts import FontConfiguration
+from typing import TYPE_CHECKING
 
 from ..model import Book, Image
 from ..renditions import epub_rendition
 from .common import Edition, Linker, locale
 from .pagination import insert_markers, page_starts
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 
 @dataclass
@@ -34,7 +36,11 @@ class BuildContext:
 
     @cached_property
     def font_config(self) -> FontConfiguration:
-        """One font configuration for every PDF of the build (fonts are loaded once)."""
+        """One font configuration for every PDF of the build (fonts are loaded once).
+        WeasyPrint is imported here, when a PDF is wanted: importing it takes most of a
+        second that a build of the EPUB and the web edition need not spend."""
+        from weasyprint.text.fonts import FontConfiguration
+
         return FontConfiguration()
 
     def record_pages(self, edition: Edition, document, anchors) -> None:  # noqa: ANN001

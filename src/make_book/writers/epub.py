@@ -120,8 +120,10 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
     out = ctx.staging / f"{edition.slug}.epub"
     buffer = io.BytesIO()
     mtime = dt.datetime.fromtimestamp(ctx.epoch, dt.UTC).replace(tzinfo=None)
+    # compresslevel 0: normalise_zip compresses once, what is worth compressing.
     writer = _Writer(buffer, ebook, {"mtime": mtime, "raise_exceptions": True,
-                                     "epub3_pages": False, "epub3_landmark": False})
+                                     "epub3_pages": False, "epub3_landmark": False,
+                                     "compresslevel": 0})
     writer.lang = lang
     writer.process()
     writer.write()
@@ -256,9 +258,14 @@ class _Writer(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
+# Already compressed: deflating them again costs time and saves nothing.
+STORED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2")
+
+
 def normalise_zip(data: bytes, epoch: int) -> bytes:
     """Rewrite the container for identical bytes at every build: `mimetype` first and
-    stored, then every entry in name order with one fixed timestamp."""
+    stored, then every entry in name order with one fixed timestamp; images and compressed
+    fonts stored as they are, the rest deflated."""
     stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.UTC).timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(n for n in source.namelist() if n != "mimetype")
@@ -269,7 +276,8 @@ def normalise_zip(data: bytes, epoch: int) -> bytes:
         target.writestr(info, source.read("mimetype"))
         for name in names:
             info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            stored = name.lower().endswith(STORED_SUFFIXES)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name), compresslevel=9)
+            target.writestr(info, source.read(name), compresslevel=None if stored else 9)
     return out.getvalue()
