@@ -174,12 +174,19 @@ def web_renditions(image: Image, cache: Path,
             decoded.append(load_display(image.source, long_side))
         return decoded[0]
 
+    resized: dict[tuple[int, int], PILImage.Image] = {}  # one resize for both formats
+
+    def scaled(size: tuple[int, int]) -> PILImage.Image:
+        if size not in resized:
+            resized[size] = _resize(source(), size)
+        return resized[size]
+
     out = []
     for width in sizes:
         height = max(1, round(image.height * width / image.width))
         for ext in ("webp", family):
             def make(width: int = width, height: int = height, ext: str = ext) -> bytes:
-                return encode(_resize(source(), (width, height)), ext)
+                return encode(scaled((width, height)), ext)
 
             path = _cached(image, cache, f"web-{width}x{height}-{JPEG_QUALITY}-{WEBP_QUALITY}",
                            ext, make)

@@ -47,8 +47,12 @@ from .context import BuildContext
 
 BODY_WIDTHS = (480, 960, 1600)
 COVER_WIDTHS = (320, 640)
-# Part of the fonts' cache key: bump it when the conversion changes.
+# Part of the fonts' cache key: bump it when the conversion changes (and run
+# scripts/make_web_fonts.py).
 CACHE_VERSION = "web-2"
+# The default fonts as WOFF2, named as in the cache: brotli takes seconds a font, and every
+# book set in the defaults would convert the same files (scripts/make_web_fonts.py).
+SHIPPED_WEB_FONTS = Path(__file__).resolve().parents[1] / "web_fonts"
 BODY_SIZES = "(min-width: 40rem) 36rem, calc(100vw - 2.5rem)"
 HERO_SIZES = "(min-width: 60rem) 52rem, calc(100vw - 2.5rem)"
 COVER_SIZES = "(min-width: 64rem) 13rem, (min-width: 36rem) 40vw, 6rem"
@@ -640,8 +644,10 @@ def _convert_font(path: Path, cache: Path, dest: Path) -> FontFace:
     if path.suffix.lower() == ".woff2":
         shutil.copyfile(path, dest / name)
         return _face(data, name)
-    digest = hashlib.sha256(data + CACHE_VERSION.encode()).hexdigest()[:20]
-    cached = cache / "web-fonts" / f"{path.stem}-{digest}.woff2"
+    cached = cache / "web-fonts" / web_font_name(path.stem, data)
+    shipped = SHIPPED_WEB_FONTS / cached.name
+    if not cached.exists() and shipped.is_file():
+        cached = shipped  # the default fonts, converted once for every book
     if not cached.exists():
         # recalcTimestamp=False keeps head.modified: the same font gives the same bytes.
         font = TTFont(io.BytesIO(data), recalcTimestamp=False)
@@ -649,6 +655,11 @@ def _convert_font(path: Path, cache: Path, dest: Path) -> FontFace:
         _save_atomic(cached, lambda tmp: font.save(tmp, reorderTables=True))
     shutil.copyfile(cached, dest / name)
     return _face(data, name)
+
+
+def web_font_name(stem: str, data: bytes) -> str:
+    """The WOFF2's name: the font's, with the hash of its content and of the conversion."""
+    return f"{stem}-{hashlib.sha256(data + CACHE_VERSION.encode()).hexdigest()[:20]}.woff2"
 
 
 def _face(data: bytes, file: str) -> FontFace:
