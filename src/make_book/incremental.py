@@ -55,9 +55,10 @@ class Outputs:
 
     def __init__(self, book: Book, chosen: list[Edition], formats: tuple[str, ...],
                  ctx: BuildContext, out: Path, store: OutputStore, wrap_cover: WrapCover,
-                 say: Progress) -> None:
+                 say: Progress, covers: list[Job] | None = None) -> None:
         self.book, self.chosen, self.formats, self.ctx = book, chosen, formats, ctx
         self.out, self.store, self.wrap_cover, self.say = out, store, wrap_cover, say
+        self.covers = covers or []  # the covers still to draw (pipeline.plan_covers)
         styles = book.root / "styles"
         # What every output may read besides the model: the project's styles and images, the
         # covers, the build's date, and make-book itself (code, templates, default styles).
@@ -65,16 +66,25 @@ class Outputs:
             tool_fingerprint(), repr(book.config), ctx.epoch,
             tree_digest(styles) if styles.is_dir() else "-",
             sorted(image.sha256 for image in book.images.values()),
-            sorted((key, sha256_file(path)) for key, path in ctx.covers.items()))
+            sorted((key, path.name) for key, path in ctx.covers.items()))
         self.model = model_digest(book) if {"epub", "html"} & set(formats) else ""
 
     # -- the plan -----------------------------------------------------------------------------
 
     def jobs(self) -> list[Job]:
-        """Longest first (the omnibus's PDFs), short ones last to fill the gaps."""
+        """Longest first (the omnibus's PDFs, once its cover is drawn), short ones last to
+        fill the gaps; a job waits for the covers it shows."""
+        drawn = {job.name for job in self.covers}
+
+        def cover(*keys: str) -> tuple[str, ...]:
+            return tuple(f"cover {key}" for key in keys if f"cover {key}" in drawn)
+
         jobs: list[Job] = []
-        pdfs = [self._pdf_job(ed) for ed in self.chosen] if "pdf" in self.formats else []
-        jobs += pdfs[:1]
+        pdfs = [self._pdf_job(ed, cover(ed.key)) for ed in self.chosen] \
+            if "pdf" in self.formats else []
+        first = cover(self.chosen[0].key)
+        jobs += [j for j in self.covers if j.name in first] + pdfs[:1]
+        jobs += [j for j in self.covers if j.name not in first]
         if "html" in self.formats:
             jobs.append(Job("web fonts", self._web_fonts, label="converting the web fonts"))
         if {"epub", "html"} & set(self.formats):
@@ -83,10 +93,11 @@ class Outputs:
         jobs += pdfs[1:]
         if "epub" in self.formats:
             jobs += [Job(f"epub {ed.key}", lambda ed=ed: self._epub(ed),
-                         after=(f"pdf {ed.key}",) if pdfs else (),
+                         after=((f"pdf {ed.key}",) if pdfs else ()) + cover(ed.key),
                          label=f"writing EPUB: {ed.title}") for ed in self.chosen]
         if "html" in self.formats:
             outputs = tuple(j.name for j in jobs if j.name.startswith(("pdf ", "epub ")))
+            outputs += tuple(sorted(drawn))  # the site shows every cover
             # Last, with the build to itself: in its own process (its image renditions are
             # made by a pool of threads).
             jobs.append(Job("html", self._html, after=outputs, label="writing the web edition",
@@ -140,7 +151,7 @@ class Outputs:
         return [Output(p, key, tree_digest(p), False, first if i == 0 else {})
                 for i, p in enumerate(paths)]
 
-    def _pdf_job(self, ed: Edition) -> Job:
+    def _pdf_job(self, ed: Edition, after: tuple[str, ...]) -> Job:
         """The print and screen PDFs of an edition (one layout for both), then its wrap
         cover, sized by the print PDF's page count."""
         def run() -> list[Output]:
@@ -162,7 +173,8 @@ class Outputs:
         def done(result: list[Output]) -> None:
             self.ctx.page_breaks[ed.key] = _page_breaks(result[0].data.get("pages", {}))
 
-        return Job(f"pdf {ed.key}", run, done=done, label=f"writing PDF: {ed.title}")
+        return Job(f"pdf {ed.key}", run, after=after, done=done,
+                   label=f"writing PDF: {ed.title}")
 
     def _renditions(self) -> None:
         """Every image rendition the EPUBs and the web edition will copy, made before they

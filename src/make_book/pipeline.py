@@ -99,10 +99,9 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     cache = cache_dir(root)
     with staging_dir(out) as staging:
         ctx = BuildContext(book=book, staging=staging, cache=cache, epoch=source_epoch(book))
-        say("drawing the covers")
-        make_covers(book, ctx, editions(book))
+        covers = plan_covers(book, ctx, editions(book))
         # The print PDF before the EPUB: its page breaks go into the EPUB's page list.
-        plan = Outputs(book, chosen, formats, ctx, out, store, make_wrap_cover, say)
+        plan = Outputs(book, chosen, formats, ctx, out, store, make_wrap_cover, say, covers)
         made = plan.run()
         final = [out / o.path.relative_to(staging) for o in made]
         publish(staging, out)
@@ -161,7 +160,14 @@ def cover_spec(book: Book, ed: Edition) -> CoverSpec:
 
 
 def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
-    """A cover per edition and per forthcoming part, cached by the content of its inputs."""
+    """Draw the covers plan_covers finds missing, side by side."""
+    run_jobs(plan_covers(book, ctx, every))
+
+
+def plan_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> list[Job]:
+    """A cover per edition and per forthcoming part, cached by the content of its inputs: its
+    path goes into ctx.covers now, and a job to draw it (a second of Pillow drawing) is
+    returned when the cache lacks it. The path's name is the digest of all it is made from."""
     from .covers import CoverSpec
     from .locales import strings
 
@@ -188,9 +194,10 @@ def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
                                 + __version__.encode()).hexdigest()[:16]
         path = ctx.cache / "covers" / f"{key}-{digest}.jpg"
         if not path.exists():
-            missing.append(Job(f"cover {key}", partial(_draw_cover, spec, path)))
+            missing.append(Job(f"cover {key}", partial(_draw_cover, spec, path),
+                               label=None if missing else "drawing the covers"))
         ctx.covers[key] = path
-    run_jobs(missing)  # side by side: a cover takes a second of Pillow drawing
+    return missing
 
 
 def _draw_cover(spec: CoverSpec, path: Path) -> None:
