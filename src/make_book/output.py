@@ -20,6 +20,10 @@ from pathlib import Path
 
 _PID = re.compile(r"-(?:staging|old)-(\d+)-")
 
+# Files already compressed: a zip (an EPUB, the release's archives) stores them as they are,
+# since deflating them again costs time and saves nothing.
+COMPRESSED_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2"})
+
 
 @contextmanager
 def staging_dir(out: Path) -> Iterator[Path]:

@@ -27,7 +27,7 @@ from . import __version__
 from .config import VERSION, load_config
 from .diagnostics import BookError, MakeBookError
 from .model import Book
-from .output import publish
+from .output import COMPRESSED_SUFFIXES, publish
 from .pipeline import FORMATS, build, source_epoch
 from .writers.common import Edition, editions
 
@@ -38,7 +38,7 @@ MANIFEST = "manifest.json"
 MEDIA_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf",
                "html": "application/zip"}
 # Already compressed: deflating them again only costs time.
-_STORED = {".jpg", ".jpeg", ".png", ".webp", ".woff2", ".epub", ".pdf", ".zip", ".gz"}
+_STORED = COMPRESSED_SUFFIXES | {".epub", ".pdf", ".zip", ".gz"}
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 

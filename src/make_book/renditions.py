@@ -33,6 +33,9 @@ EPUB_MAX_PIXELS = 4_000_000
 WEB_WIDTHS = (480, 960, 1600)
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
+# libwebp's effort: 2 encodes a 1600-pixel photograph three times faster than the default 4,
+# at a size within a few per cent either way.
+WEBP_METHOD = 2
 # Distinct colours in a 256 × 256 nearest-neighbour sample above which an image is a photograph
 # (JPEG compresses it far better); flat drawings and screenshots stay well under this.
 PHOTO_COLOURS = 4096
@@ -188,8 +191,8 @@ def web_renditions(image: Image, cache: Path,
             def make(width: int = width, height: int = height, ext: str = ext) -> bytes:
                 return encode(scaled((width, height)), ext)
 
-            path = _cached(image, cache, f"web-{width}x{height}-{JPEG_QUALITY}-{WEBP_QUALITY}",
-                           ext, make)
+            params = f"web-{width}x{height}-{JPEG_QUALITY}-{WEBP_QUALITY}-{WEBP_METHOD}"
+            path = _cached(image, cache, params, ext, make)
             out.append(Rendition(path, f"{stem}-{width}.{ext}", MEDIA_TYPES[ext], width, height))
     return out
 
@@ -330,7 +333,8 @@ def encode(im: PILImage.Image, ext: str, quality: int = JPEG_QUALITY,
     elif ext == "png":
         clean.save(buffer, "PNG", optimize=True)
     elif ext == "webp":
-        clean.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4, exact=False)
+        clean.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD,
+                   exact=False)
     else:
         raise ValueError(f"no encoder for {ext}")
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from ebooklib import epub
 
 from ..config import stable_uuid
 from ..model import Book, Chapter
+from ..output import COMPRESSED_SUFFIXES
 from .common import (
     Doc,
     Edition,
@@ -258,10 +259,6 @@ class _Writer(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
-# Already compressed: deflating them again costs time and saves nothing.
-STORED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2")
-
-
 def normalise_zip(data: bytes, epoch: int) -> bytes:
     """Rewrite the container for identical bytes at every build: `mimetype` first and
     stored, then every entry in name order with one fixed timestamp; images and compressed
@@ -276,7 +273,7 @@ def normalise_zip(data: bytes, epoch: int) -> bytes:
         target.writestr(info, source.read("mimetype"))
         for name in names:
             info = zipfile.ZipInfo(name, stamp)
-            stored = name.lower().endswith(STORED_SUFFIXES)
+            stored = Path(name).suffix.lower() in COMPRESSED_SUFFIXES
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name), compresslevel=None if stored else 9)
