@@ -162,3 +162,25 @@ def test_epubcheck_findings_are_located_inside_the_epub(mini_book, tmp_path: Pat
     assert "RSC-005" in error.message and "blink" in error.message
     warning = next(d for d in found if d.code == "W090")
     assert "HTM-025" in warning.message
+
+
+def test_every_file_is_read_before_stopping(tmp_path):
+    """Errors in two files and a warning in book.toml: one run of check names all three."""
+    root = copy_project(FIXTURES / "parts", tmp_path)
+    manuscript = root / "manuscript"
+    part = manuscript / "01-debut" / "_part.md"
+    part.write_text(part.read_text(encoding="utf-8").replace("status: published",
+                                                             "status: bientôt"),
+                    encoding="utf-8")
+    chapter = manuscript / "02-suite" / "01-second.md"
+    chapter.write_text("---\ntitle: [non fermé\n---\n" + chapter.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    toml = manuscript / "book.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("[book]\n", "[book]\nsubtitel = 'x'\n"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    codes = re.findall(r"^(\S+?):\d+(?::\d+)?: ([EW]\d{3})", result.output, re.M)
+    assert ("manuscript/01-debut/_part.md", "E012") in codes, result.output
+    assert ("manuscript/02-suite/01-second.md", "E011") in codes, result.output
+    assert ("manuscript/book.toml", "W002") in codes, result.output

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -160,22 +161,47 @@ def read_book(root: Path) -> tuple[Book, Report]:
                    loose[0][2])
     if part_dirs:
         for number, slug, folder in part_dirs:
-            parts.append(_read_part(number, slug, folder, config.title, report, jobs))
+            part = _collected(report, _read_part, number, slug, folder, config.title, report,
+                              jobs)
+            if part is not None:
+                parts.append(part)
     elif loose:
         part = Part(number=1, slug="book", title=config.title, implicit=True,
                     identifier=config.identifier)
-        part.chapters = [_read_chapter(path, slug, part, i, report)
-                         for i, (_, slug, path) in enumerate(loose, 1)]
+        part.chapters = _read_chapters(loose, part, report)
         jobs.extend(part.chapters)
         parts.append(part)
     else:
         raise fail("E014", "the manuscript has no chapters: add NN-slug.md files or NN-slug/ "
                    "part folders", manuscript)
-    _convert_all(jobs, cache_dir(root))
+    # Every file is read before stopping, so that one run shows every problem of this stage;
+    # a file with an error is left out of what follows, and the build stops here.
+    _collected(report, _convert_all, [c for c in jobs if c is not None], cache_dir(root))
+    if report.errors:
+        raise BookError(report.errors + report.warnings)  # the warnings found so far too
     book = Book(root=root, config=config, parts=parts)
     for index, chapter in enumerate(book.chapters(), 1):
         chapter.number = index
     return book, report
+
+
+T = TypeVar("T")
+
+
+def _collected(report: Report, read: Callable[..., T], *args: object) -> T | None:
+    """read(*args), its errors added to the report instead of raised (None then)."""
+    try:
+        return read(*args)
+    except BookError as exc:
+        report.items.extend(exc.diagnostics)
+        return None
+
+
+def _read_chapters(files: list[tuple[int, str, Path]], part: Part, report: Report
+                   ) -> list[Chapter]:
+    read = [_collected(report, _read_chapter, path, slug, part, i, report)
+            for i, (_, slug, path) in enumerate(files, 1)]
+    return [chapter for chapter in read if chapter is not None]
 
 
 def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Report,
@@ -191,12 +217,13 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
     chapters = _numbered(files)
     status = front.get("status") or ("published" if chapters else "forthcoming")
     if status not in ("published", "forthcoming"):
-        raise fail("E012", f"status must be `published` or `forthcoming`, not {status!r}", index,
-                   _front_line(text.partition("\n")[2], "status"))
+        report.error("E012", f"status must be `published` or `forthcoming`, not {status!r}",
+                     index, _front_line(text.partition("\n")[2], "status"))
+        status = "published" if chapters else "forthcoming"  # its chapters are checked too
     url = front.get("url")
     if url and not re.match(r"https?://[^\s]+$", url.strip(), re.I):  # printed as a link
-        raise fail("E012", f"url must be an http:// or https:// address, not {url!r}", index,
-                   _front_line(text.partition("\n")[2], "url"))
+        report.error("E012", f"url must be an http:// or https:// address, not {url!r}", index,
+                     _front_line(text.partition("\n")[2], "url"))
     if status == "published" and not chapters:
         raise fail("E017", "a published part has no chapters: add NN-slug.md files, or set "
                    "`status: forthcoming`", index)
@@ -210,8 +237,7 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
                              line_offset=offset, text=body, key=f"p{number}-0", part=part)
         jobs.append(part.intro)
     if status == "published":
-        part.chapters = [_read_chapter(path, cslug, part, i, report)
-                         for i, (_, cslug, path) in enumerate(chapters, 1)]
+        part.chapters = _read_chapters(chapters, part, report)
         jobs.extend(part.chapters)
     return part
 
@@ -241,10 +267,14 @@ def _convert_all(chapters: list[Chapter], cache: Path) -> None:
                 future.result()
             except BookError as exc:
                 errors.append(exc)
+    for chapter in chapters:
+        if chapter.body is not None:
+            try:
+                _take_title(chapter)
+            except BookError as exc:
+                errors.append(exc)
     if errors:
         raise BookError([d for e in errors for d in e.diagnostics])
-    for chapter in chapters:
-        _take_title(chapter)
 
 
 def _take_title(chapter: Chapter) -> None:
