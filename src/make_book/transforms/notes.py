@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import html
 
-from ..diagnostics import Report
+from ..diagnostics import Report, line_of
 from ..model import Book, Chapter, Note
+
+# A note call pandoc left as text: `[^label]` with no `[^label]:` anywhere in the file.
+_ORPHAN_CALL = re.compile(r"\[\^[^\]\s]+\]")
 
 
 def run(book: Book, report: Report) -> None:
     for chapter in book.documents():
+        orphan_calls(chapter, report)
         extract(chapter)
+
+
+def orphan_calls(chapter: Chapter, report: Report) -> None:
+    """W062: a note call whose note was never written, printed as `[^label]` otherwise."""
+    for element in chapter.body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        literal = element.tag in ("code", "pre")  # `[^x]` shown as code is meant
+        for text in ((element.tail,) if literal else (element.text, element.tail)):
+            for call in _ORPHAN_CALL.findall(text or ""):
+                report.warn("W062", f"note call `{call}` has no note: write `{call}: …` on a "
+                            "line of its own, or remove the call", chapter.source,
+                            line_of(chapter.text, call, chapter.line_offset + 1))
 
 
 def extract(chapter: Chapter) -> None:
