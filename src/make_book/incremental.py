@@ -125,29 +125,22 @@ class Outputs:
 
     # -- the jobs -----------------------------------------------------------------------------
 
-    def _carry_or_make(self, name: str, key: str, make: Callable[[], Path],
-                       data: Callable[[], dict[str, Any]] | None = None) -> Output:
-        staged = self.ctx.staging / name
-        carried = self.store.reuse(self.out / name, key, staged)
-        if carried is not None:
-            return Output(staged, key, tree_digest(staged), True, carried.data)
-        path = make()
-        return Output(path, key, tree_digest(path), False, data() if data else {})
-
-    def _carry_or_make_all(self, names: list[str], key: str, make: Callable[[], list[Path]],
-                           data: Callable[[], dict[str, Any]]) -> list[Output]:
-        """Files made together: carried over all together, else all made again. The data is
-        recorded with the first."""
+    def _carry_or_make(self, names: list[str], key: str, make: Callable[[], list[Path]],
+                       data: Callable[[], dict[str, Any]] | None = None) -> list[Output]:
+        """Outputs made together (a file, the web edition's folder, an edition's two PDFs):
+        all carried over from the last build, else all made again; `data` is recorded with
+        the first."""
         staged = [self.ctx.staging / name for name in names]
         carried = [self.store.reuse(self.out / name, key, path)
                    for name, path in zip(names, staged, strict=True)]
         if all(c is not None for c in carried):
             return [Output(s, key, tree_digest(s), True, c.data)
                     for s, c in zip(staged, carried, strict=True)]
-        for path in staged:  # one carried over, the other not: neither is kept
-            path.unlink(missing_ok=True)
+        for path, copy in zip(staged, carried, strict=True):  # no half of a pair is kept
+            if copy is not None:
+                path.unlink()
         paths = make()
-        first = data()
+        first = data() if data else {}
         return [Output(p, key, tree_digest(p), False, first if i == 0 else {})
                 for i, p in enumerate(paths)]
 
@@ -161,10 +154,9 @@ class Outputs:
             source = pdf_writer.render_html(self.book, ed, self.ctx, anchors)
             key = digest(self.common, "pdf", ed.key, ed.identifier, source)
             names = [f"{ed.slug}.pdf", f"{ed.slug}-screen.pdf"]
-            made = self._carry_or_make_all(
+            made = self._carry_or_make(
                 names, key, lambda: pdf_writer.write(self.book, ed, self.ctx, source, anchors),
                 lambda: {"pages": self.ctx.page_breaks.get(ed.key, {})})
-            self.ctx.page_breaks[ed.key] = _page_breaks(made[0].data.get("pages", {}))
             wrap = self.wrap_cover(self.book, ed, self.ctx, [made[0].path])
             # Made again at each build from its own cache; recorded for its bytes only.
             cover = Output(wrap, "", sha256_file(wrap), made[0].reused)
@@ -188,26 +180,27 @@ class Outputs:
 
     def _web_fonts(self) -> None:
         """The web edition's WOFF2 fonts, converted (and cached) while the PDFs are laid out:
-        brotli at its best compression takes seconds a font."""
+        brotli at its best compression takes seconds a font (the default fonts ship
+        converted)."""
         with tempfile.TemporaryDirectory() as scratch:
             html_writer.convert_fonts(font_files(self.book), self.ctx.cache, Path(scratch))
 
     def _epub(self, ed: Edition) -> Output:
         pages = json.dumps(self.ctx.page_breaks.get(ed.key, {}), sort_keys=True)
         key = digest(self.common, "epub", ed.key, self.model, pages)
-        return self._carry_or_make(f"{ed.slug}.epub", key,
-                                   lambda: WRITERS["epub"](self.book, ed, self.ctx))
+        return self._carry_or_make([f"{ed.slug}.epub"], key,
+                                   lambda: [WRITERS["epub"](self.book, ed, self.ctx)])[0]
 
     def _html(self) -> Output:
         offered = sorted((p.name, sha256_file(p)) for p in self.ctx.staging.iterdir()
                          if p.suffix in (".epub", ".pdf"))
         key = digest(self.common, "html", self.chosen[0].key, self.model, offered)
 
-        def make() -> Path:
+        def make() -> list[Path]:
             made = WRITERS["html"](self.book, self.chosen, self.ctx)
-            return made[0] if isinstance(made, list) else made
+            return made if isinstance(made, list) else [made]
 
-        return self._carry_or_make("html", key, make)
+        return self._carry_or_make(["html"], key, make)[0]
 
 
 def _page_breaks(value: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:

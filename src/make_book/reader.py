@@ -176,7 +176,7 @@ def read_book(root: Path) -> tuple[Book, Report]:
                    "part folders", manuscript)
     # Every file is read before stopping, so that one run shows every problem of this stage;
     # a file with an error is left out of what follows, and the build stops here.
-    _collected(report, _convert_all, [c for c in jobs if c is not None], cache_dir(root))
+    _collected(report, _convert_all, jobs, cache_dir(root))
     if report.errors:
         raise BookError(report.errors + report.warnings)  # the warnings found so far too
     book = Book(root=root, config=config, parts=parts)

@@ -46,13 +46,10 @@ SCREEN_LINK = "#7a3a22"
 PLAIN_LINKS = ("xref", "toc-link")
 
 
-def write(book: Book, edition: Edition, ctx: BuildContext, source: str | None = None,
-          anchors: dict[str, BlockRef] | None = None) -> list[Path]:
-    """Write `<slug>.pdf` (print) and `<slug>-screen.pdf` into ctx.staging, from `source`
-    (render_html's document, with the anchors it filled) or from a new rendering."""
-    if source is None or anchors is None:
-        anchors = {}
-        source = render_html(book, edition, ctx, anchors)
+def write(book: Book, edition: Edition, ctx: BuildContext, source: str,
+          anchors: dict[str, BlockRef]) -> list[Path]:
+    """Write `<slug>.pdf` (print) and `<slug>-screen.pdf` into ctx.staging from `source`,
+    render_html's document, with the anchors it filled (the build hashed it for the key)."""
     fetcher = BookFetcher(book.root)
     document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
