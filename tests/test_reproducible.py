@@ -101,3 +101,23 @@ def test_pdf_dates_are_the_manuscript_date(parts_book: Built) -> None:
             value = str(info.get(key, ""))
             assert today not in value, (pdf.name, key, value)
         assert str(info.get("/CreationDate", "D:20250115")).startswith("D:20250115"), pdf.name
+
+
+def test_two_processes_a_second_apart_give_the_same_pdf(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """fontTools stamps each font subset with the clock unless SOURCE_DATE_EPOCH is set: the
+    build sets it to the book's date, so builds in two processes, seconds apart, agree."""
+    import time
+
+    from conftest import copy_project, run_cli
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    digests = []
+    for name in ("one", "two"):
+        root = copy_project(FIXTURES / "mini", tmp_path / name)
+        done = run_cli("build", str(root), "--format", "pdf")
+        assert done.returncode == 0, done.stderr
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in sorted((root / "dist").glob("*.pdf"))})
+        time.sleep(1.1)
+    assert digests[0] and digests[0] == digests[1]

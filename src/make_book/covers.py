@@ -23,6 +23,9 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 __all__ = ["CoverSpec", "render_cover", "render_social_card", "save_jpeg", "roman"]
 
 FONTS_DIR = Path(__file__).parent / "styles" / "fonts"
+# Part of every cover's name: bump it when a change to the drawing changes the pixels. The
+# name goes into the EPUB and the PDF, so it must not change when the code merely moves.
+DRAWING_VERSION = "1"
 
 # Palette: warm paper and ink, with one accent per volume so the parts tell apart on a shelf.
 PAPER = (243, 237, 226)

@@ -6,7 +6,8 @@ import dataclasses
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -97,7 +98,7 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     chosen = select_editions(book, edition)
     result = BuildResult(report=report, book=book)
     cache = cache_dir(root)
-    with staging_dir(out) as staging:
+    with staging_dir(out) as staging, _fixed_epoch(source_epoch(book)):
         ctx = BuildContext(book=book, staging=staging, cache=cache, epoch=source_epoch(book))
         covers = plan_covers(book, ctx, editions(book))
         # The print PDF before the EPUB: its page breaks go into the EPUB's page list.
@@ -113,6 +114,22 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     result.reused = [path for path, o in zip(final, made, strict=True) if o.reused]
     result.seconds = time.perf_counter() - started
     return result
+
+
+@contextmanager
+def _fixed_epoch(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to the book's date for the build (jobs inherit it): fontTools
+    stamps each font subset WeasyPrint embeds with the clock otherwise, and two builds of one
+    manuscript would differ by those bytes."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def _writers(pdf: bool) -> tuple[type, type]:
@@ -183,14 +200,15 @@ def plan_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> list[Job
                     author=", ".join(config.authors) or None,
                     art=part.hero.source if part.hero else None, muted=True,
                     badge=t["forthcoming"], lang=config.lang)
-    covers_py = Path(__file__).with_name("covers.py").read_bytes()
+    from .covers import DRAWING_VERSION
+
     missing: list[Job] = []
     for key, spec in specs.items():
         art = spec.art.read_bytes() if spec.art else b""
         # Keyed by the art's bytes, not its path: the same book in another folder gives the
         # same cover name, so its editions stay byte-identical.
         fields = repr(dataclasses.replace(spec, art=None)).encode()
-        digest = hashlib.sha256(fields + art + covers_py
+        digest = hashlib.sha256(fields + art + DRAWING_VERSION.encode()
                                 + __version__.encode()).hexdigest()[:16]
         path = ctx.cache / "covers" / f"{key}-{digest}.jpg"
         if not path.exists():
