@@ -13,8 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from make_book.writers.common import PACKAGE_STYLES
-from make_book.writers.html import SHIPPED_WEB_FONTS, convert_fonts, web_font_name
+from make_book.assets.fonts import SHIPPED_WEB_FONTS, convert_fonts, web_font_name
+from make_book.core.files import PACKAGE_STYLES
 
 
 def main() -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from make_book.pipeline import BuildResult, build
+from make_book.build.pipeline import BuildResult, build
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, copy_project
 
-from make_book import output
-from make_book.output import publish, staging_dir, write_atomic
-from make_book.pipeline import build
+from make_book.build import output
+from make_book.build.output import publish, staging_dir
+from make_book.build.pipeline import build
+from make_book.core.files import write_atomic
 from make_book.writers import WRITERS
 
 

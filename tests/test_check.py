@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from conftest import FIXTURES, copy_project
 
 import make_book
-from make_book import reader
-from make_book.check import epubcheck
 from make_book.cli import main
-from make_book.hints import hints, position
+from make_book.lint.epubcheck import epubcheck
+from make_book.lint.hints import hints, position
+from make_book.read import reader
 
 DIAGNOSTICS = FIXTURES / "diagnostics"
 CODES = sorted(p.name for p in DIAGNOSTICS.iterdir() if p.is_dir())

@@ -184,12 +184,12 @@ def test_settings_book_toml_then_environment_then_option(book: Path) -> None:
 
 def test_internal_error_is_one_line_and_debug_shows_it(book: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import make_book.pipeline
+    import make_book.build.pipeline
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr(make_book.pipeline, "build", broken)
+    monkeypatch.setattr(make_book.build.pipeline, "build", broken)
     result = run("build", str(book))
     assert result.exit_code == 1
     assert "internal error: ValueError: boom (run with --debug" in result.stderr
@@ -199,7 +199,7 @@ def test_internal_error_is_one_line_and_debug_shows_it(book: Path,
     def refused(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", "/srv/books/dist")
 
-    monkeypatch.setattr(make_book.pipeline, "build", refused)
+    monkeypatch.setattr(make_book.build.pipeline, "build", refused)
     result = run("build", str(book))
     assert result.exit_code == 1 and "internal error" not in result.stderr
     assert "/srv/books/dist: Permission denied: check the folder's permissions" in result.stderr
@@ -207,10 +207,10 @@ def test_internal_error_is_one_line_and_debug_shows_it(book: Path,
 
 def test_missing_tool_exits_3_with_the_install_command(book: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import make_book.check
-    import make_book.pipeline
+    import make_book.build.pipeline
+    import make_book.lint.epubcheck
 
-    monkeypatch.setattr(make_book.check.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(make_book.lint.epubcheck.shutil, "which", lambda _name: None)
     result = run("check", str(book), "--epub")
     assert result.exit_code == 3
     assert "apt-get install -y default-jre-headless" in result.stderr
@@ -218,7 +218,7 @@ def test_missing_tool_exits_3_with_the_install_command(book: Path,
     def no_pandoc(*_args: object, **_kwargs: object) -> None:
         raise OSError("No pandoc was found: either install pandoc, or …")
 
-    monkeypatch.setattr(make_book.pipeline, "build", no_pandoc)
+    monkeypatch.setattr(make_book.build.pipeline, "build", no_pandoc)
     result = run("build", str(book))
     assert result.exit_code == 3 and "pip install --force-reinstall pypandoc-binary" in (
         result.stderr)

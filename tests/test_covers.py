@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from make_book import covers
-from make_book.covers import (
-    CoverSpec,
-    render_cover,
-    render_social_card,
-    roman,
-    save_jpeg,
-)
+from make_book.assets import covers
+from make_book.assets.cards import render_social_card
+from make_book.assets.covers import CoverSpec, render_cover, save_jpeg
+from make_book.assets.lettering import FONTS_DIR, roman
 
 SERIES = "Intelligence abondante"
 LONG_TITLE = (
@@ -177,9 +173,9 @@ def test_long_text_stays_inside_the_page(title: str) -> None:
 
 
 def test_no_break_spaces_hold_words_together() -> None:
-    fonts = covers._Fonts(None)
+    fonts = covers.Fonts(None)
     title = "Pourquoi\u00a0? Une très longue question qui ne finit pas\u202f!"
-    _, lines = covers._fit_block(fonts, "display_it", title, 200, 100, 700, 2000, 1.1)
+    _, lines = covers.fit_block(fonts, "display_it", title, 200, 100, 700, 2000, 1.1)
     assert len(lines) > 1
     assert all(not line.startswith(("?", "!")) for line in lines)
     assert any("Pourquoi\u00a0?" in line for line in lines)
@@ -194,7 +190,7 @@ def test_art_in_any_mode(art: Path, tmp_path: Path, mode: str) -> None:
 
 
 def test_fonts_dir_can_be_passed(art: Path, tmp_path: Path) -> None:
-    shutil.copytree(covers.FONTS_DIR, tmp_path / "fonts")
+    shutil.copytree(FONTS_DIR, tmp_path / "fonts")
     own = render_cover(part(art), size=(400, 640), fonts_dir=tmp_path / "fonts")
     assert own.tobytes() == render_cover(part(art), size=(400, 640)).tobytes()
     with pytest.raises(FileNotFoundError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fontTools.ttLib import TTFont
 
-from make_book.writers.common import PACKAGE_STYLES
+from make_book.core.files import PACKAGE_STYLES
 
 FRENCH = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
           "àâäæçéèêëîïôœùûüÿÀÂÄÆÇÉÈÊËÎÏÔŒÙÛÜŸ"
@@ -40,16 +40,16 @@ def test_default_fonts_ship_their_web_conversion(tmp_path, monkeypatch):
     """Each default font has its WOFF2 in make_book/web_fonts, named after the font's content
     and the conversion's version, and it is what the conversion makes: a font or a conversion
     changed without `scripts/make_web_fonts.py` fails here, not silently in the build."""
-    from make_book.writers import html
-    from make_book.writers.common import PACKAGE_STYLES
-    from make_book.writers.html import SHIPPED_WEB_FONTS, convert_fonts, web_font_name
+    from make_book.assets import fonts as web_fonts
+    from make_book.assets.fonts import SHIPPED_WEB_FONTS, convert_fonts, web_font_name
+    from make_book.core.files import PACKAGE_STYLES
 
     fonts = sorted(p for p in (PACKAGE_STYLES / "fonts").iterdir() if p.suffix == ".otf")
     expected = {web_font_name(f.stem, f.read_bytes()) for f in fonts}
     shipped = {p.name for p in SHIPPED_WEB_FONTS.glob("*.woff2")}
     assert shipped == expected, "run scripts/make_web_fonts.py"
     smallest = min(fonts, key=lambda f: f.stat().st_size)
-    monkeypatch.setattr(html, "SHIPPED_WEB_FONTS", tmp_path / "none")  # convert, for real
+    monkeypatch.setattr(web_fonts, "SHIPPED_WEB_FONTS", tmp_path / "none")  # convert, for real
     convert_fonts([smallest], tmp_path / "cache", tmp_path / "out")
     made = tmp_path / "out" / f"{smallest.stem}.woff2"
     name = web_font_name(smallest.stem, smallest.read_bytes())

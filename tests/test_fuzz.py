@@ -21,8 +21,8 @@ from conftest import FIXTURES, epubcheck, require_java
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from make_book.diagnostics import BookError, MakeBookError
-from make_book.pipeline import build
+from make_book.build.pipeline import build
+from make_book.core.diagnostics import BookError, MakeBookError
 
 # Letters of many scripts, with the characters Markdown and HTML give meaning to.
 SCRIPTS = [

@@ -14,11 +14,11 @@ import pytest
 from conftest import epubcheck
 from PIL import Image, ImageDraw
 
-from make_book import renditions
-from make_book.diagnostics import BookError
-from make_book.model import Book
-from make_book.pipeline import build, load
-from make_book.renditions import epub_rendition, print_source, web_renditions
+from make_book.assets import renditions
+from make_book.assets.renditions import epub_rendition, print_source, web_renditions
+from make_book.build.pipeline import build, load
+from make_book.core.diagnostics import BookError
+from make_book.core.model import Book
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

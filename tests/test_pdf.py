@@ -190,7 +190,7 @@ def test_links_coloured_on_screen_only(tmp_path):
     the text's colour on screen too."""
     from conftest import FIXTURES, copy_project
 
-    from make_book.pipeline import build
+    from make_book.build.pipeline import build
 
     root = copy_project(FIXTURES / "mini", tmp_path)
     chapter = root / "manuscript" / "01-first.md"
@@ -325,7 +325,7 @@ def test_epub_page_list_matches_the_print_pages(series, print_pdf):
 def test_pdf_variant_from_book_toml(variant, tmp_path):
     from conftest import FIXTURES, copy_project
 
-    from make_book.pipeline import build
+    from make_book.build.pipeline import build
 
     root = copy_project(FIXTURES / "mini", tmp_path)
     toml = root / "manuscript" / "book.toml"

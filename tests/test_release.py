@@ -23,9 +23,9 @@ from conftest import FIXTURES, REPO, copy_project
 from lxml import html
 from pypdf import PdfReader
 
+from make_book.build.release import make_release, release_version
 from make_book.commands.release import release
-from make_book.diagnostics import BookError
-from make_book.release import make_release, release_version
+from make_book.core.diagnostics import BookError
 
 MINI = FIXTURES / "mini"
 VERSION = "2024-05-01"  # the mini book's date: no git tag, no [book] version

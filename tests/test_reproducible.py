@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES, Built, build_copy
 from pypdf import PdfReader
 
-from make_book.pipeline import build
+from make_book.build.pipeline import build
 
 TEXT_SUFFIXES = (".html", ".xhtml", ".css", ".js", ".json", ".xml", ".opf", ".ncx", ".txt")
 

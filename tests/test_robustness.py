@@ -22,8 +22,9 @@ from click.testing import CliRunner, Result
 from conftest import FIXTURES, copy_project, epubcheck
 from lxml import etree, html
 
-from make_book import reader
 from make_book.cli import main
+from make_book.core.files import PACKAGE_STYLES
+from make_book.read import reader
 from make_book.transforms.images import svg_problem
 from make_book.transforms.sanitize import _safe_style, _safe_url
 
@@ -625,6 +626,6 @@ def test_a_damaged_font_is_a_located_error(tmp_path: Path) -> None:
     root = project(tmp_path)
     fonts = root / "styles" / "fonts"
     fonts.mkdir(parents=True)
-    real = next(Path(reader.__file__).parent.glob("styles/fonts/*.otf"))
+    real = next((PACKAGE_STYLES / "fonts").glob("*.otf"))
     (fonts / "Book-Regular.otf").write_bytes(real.read_bytes()[:4000])  # cut short
     fails(root, "styles/fonts/Book-Regular.otf: E048 font `Book-Regular.otf` cannot be read")

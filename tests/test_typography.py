@@ -8,7 +8,7 @@ from collections import Counter
 import lxml.html
 import pytest
 
-from make_book.typography import apply_typography, breakable_before_punctuation, typeset
+from make_book.transforms.typography import apply_typography, breakable_before_punctuation, typeset
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"

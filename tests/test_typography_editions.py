@@ -8,7 +8,7 @@ import zipfile
 from lxml import etree, html
 from pypdf import PdfReader
 
-from make_book.typography import breakable_before_punctuation
+from make_book.transforms.typography import breakable_before_punctuation
 
 
 def _context(text: str, offsets: list[int]) -> list[str]:

@@ -20,7 +20,7 @@ import pytest
 from lxml import html as lxml_html
 from tinyhtml5.parser import HTMLParser
 
-from make_book.pipeline import build
+from make_book.build.pipeline import build
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -314,15 +314,17 @@ def _tree(folder: Path) -> dict[Path, bytes]:
 def _rewrite(root: Path, staging: Path, files: dict[str, bytes]) -> Path:
     """Run the web writer alone on the project at root, as the pipeline would after the
     EPUB and PDF writers had left `files` in the staging folder."""
-    from make_book.pipeline import load, make_covers
+    from make_book.build.covers import plan_covers
+    from make_book.build.jobs import run_jobs
+    from make_book.build.pipeline import load
+    from make_book.core.editions import editions
     from make_book.writers import html as web
-    from make_book.writers.common import editions
     from make_book.writers.context import BuildContext
 
     book, _ = load(root)
     ctx = BuildContext(book=book, staging=staging, cache=root / ".cache" / "make-book",
                        epoch=0)
-    make_covers(book, ctx, editions(book))
+    run_jobs(plan_covers(book, ctx, editions(book)))
     staging.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (staging / name).write_bytes(data)

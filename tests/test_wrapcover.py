@@ -11,9 +11,8 @@ from conftest import FIXTURES, copy_project
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
-from make_book.covers import ACCENTS, CoverSpec
-from make_book.pipeline import build
-from make_book.wrapcover import (
+from make_book.assets.covers import ACCENTS, CoverSpec
+from make_book.assets.wrapcover import (
     MIN_SPINE_TEXT_MM,
     Entry,
     WrapSpec,
@@ -25,6 +24,7 @@ from make_book.wrapcover import (
     spine_width_mm,
     wrap_size_mm,
 )
+from make_book.build.pipeline import build
 
 DPI = 100  # enough to see every element; keeps the tests fast
 MM = 72 / 25.4  # points per millimetre

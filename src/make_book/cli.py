@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from . import __version__
-from .diagnostics import MakeBookError, ToolMissingError
+from make_book import __version__
+from make_book.core.diagnostics import MakeBookError, ToolMissingError
 
 EXIT_CODES = """\b
 Exit codes:
@@ -36,7 +36,7 @@ class FormatList(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[str, ...]:
-        from .commands.settings import parse_formats
+        from make_book.commands.settings import parse_formats
 
         if isinstance(value, tuple):
             return value
@@ -53,7 +53,7 @@ class EditionName(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        from .commands.settings import check_edition
+        from make_book.commands.settings import check_edition
 
         try:
             return check_edition(value)
@@ -165,9 +165,9 @@ def build(ctx: click.Context, path: Path, formats: tuple[str, ...], edition: str
       make-book build --edition part-3 --out /tmp/out --strict
       MAKEBOOK_FORMAT=epub make-book build
     """
-    from .commands import build as command
-    from .commands.settings import build_defaults
-    from .commands.ui import err_console
+    from make_book.commands import build as command
+    from make_book.commands.settings import build_defaults
+    from make_book.commands.ui import err_console
 
     defaults = build_defaults(path)
 
@@ -211,8 +211,8 @@ def check(path: Path, epub: bool, strict: bool, ignore: str) -> None:
       make-book check --epub
       make-book check --ignore W051,W052
     """
-    from .commands import check as command
-    from .commands.ui import err_console, out_console
+    from make_book.commands import check as command
+    from make_book.commands.ui import err_console, out_console
 
     codes = frozenset(c.strip().upper() for c in ignore.split(",") if c.strip())
     code = command.run(path, out_console(), err_console(), strict, epub, codes)
@@ -246,8 +246,8 @@ def serve(ctx: click.Context, path: Path, port: int, host: str, edition: str,
       make-book serve
       make-book serve ~/livres/essai --port 8080 --open
     """
-    from .commands.serve import serve as command
-    from .commands.ui import err_console
+    from make_book.commands.serve import serve as command
+    from make_book.commands.ui import err_console
 
     command(path, host, port, edition, err_console(), _debug(ctx), open_browser)
 
@@ -275,8 +275,8 @@ def new(kind: str, title: tuple[str, ...], part_number: int | None, project: Pat
       make-book new chapter "L'exécution"                # 01-l-execution.md, last part
       make-book new chapter --part 2 "Un autre chapitre"
     """
-    from .commands import new as command
-    from .commands.ui import err_console, shown
+    from make_book.commands import new as command
+    from make_book.commands.ui import err_console, shown
 
     text = " ".join(" ".join(title).split())
     if not text:
@@ -308,9 +308,9 @@ def stats(path: Path, json_output: bool) -> None:
       make-book stats
       make-book stats --json | jq '.parts[].words'
     """
-    from .commands import stats as command
-    from .commands.ui import out_console
-    from .pipeline import load
+    from make_book.build.pipeline import load
+    from make_book.commands import stats as command
+    from make_book.commands.ui import out_console
 
     book, _report = load(path)
     command.run(book, out_console(), json_output)
@@ -331,8 +331,8 @@ def init(directory: Path, title: str) -> None:
       make-book init mon-livre
       make-book init essai --title "Intelligence abondante"
     """
-    from .commands.init import init as command
-    from .commands.ui import err_console, shown
+    from make_book.commands.init import init as command
+    from make_book.commands.ui import err_console, shown
 
     written = command(directory, title)
     console = err_console()
@@ -354,9 +354,9 @@ def clean(path: Path, out: Path | None) -> None:
       make-book clean
       make-book clean ~/livres/essai
     """
-    from .commands.clean import clean as command
-    from .commands.settings import build_defaults
-    from .commands.ui import err_console, shown
+    from make_book.commands.clean import clean as command
+    from make_book.commands.settings import build_defaults
+    from make_book.commands.ui import err_console, shown
 
     if out is None:
         try:
@@ -371,7 +371,7 @@ def clean(path: Path, out: Path | None) -> None:
         console.print("nothing to remove", markup=False)
 
 
-from .commands.release import release  # noqa: E402  (defined in its own module)
+from make_book.commands.release import release  # noqa: E402  (defined in its own module)
 
 main.add_command(release)
 

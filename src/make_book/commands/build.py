@@ -11,25 +11,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..diagnostics import Diagnostic, ToolMissingError
-from .ui import Step, human_size, shown, size_of, steps
+from make_book.commands.ui import Step, human_size, shown, size_of, steps
+from make_book.core.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from ..pipeline import BuildResult
+    from make_book.build.pipeline import BuildResult
 
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
 def pipeline_build():  # type: ignore[no-untyped-def]
-    """pipeline.build, imported on first use: WeasyPrint loads Pango's C libraries on import,
-    and a machine without them should get the install command, not a traceback."""
-    try:
-        from ..pipeline import build
-    except OSError as exc:  # cannot load library 'libpango-1.0-0' …
-        raise ToolMissingError(
-            f"WeasyPrint cannot load its system libraries ({exc}): install them with "
-            "`apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0`") from None
-    return build
+    """pipeline.build, imported on first use (a module the tests replace it in)."""
+    from make_book.build import pipeline
+
+    return pipeline.build
 
 
 def run(root: Path, out: Path | None, formats: tuple[str, ...], edition: str, strict: bool,

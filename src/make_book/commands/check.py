@@ -8,11 +8,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from ..check import collect, epubcheck, one_line, require_epubcheck, sort_key
-from ..diagnostics import BookError, Diagnostic, Severity
-from .build import pipeline_build
-from .settings import build_defaults
-from .ui import steps
+from make_book.commands.build import pipeline_build
+from make_book.commands.settings import build_defaults
+from make_book.commands.ui import steps
+from make_book.core.diagnostics import BookError, Diagnostic, Severity
+from make_book.lint.check import collect, one_line, sort_key
+from make_book.lint.epubcheck import epubcheck, require_epubcheck
 
 
 def run(root: Path, out: Console, err: Console, strict: bool = False, epub: bool = False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..diagnostics import fail
+from make_book.core.diagnostics import fail
 
 
 def clean(root: Path, out: Path | None = None) -> list[Path]:

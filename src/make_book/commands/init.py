@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from ..diagnostics import MakeBookError
+from make_book.core.diagnostics import MakeBookError
 
 # Files shipped under another name: package data leaves dot-files out of wheels.
 RENAMED = {"gitignore": ".gitignore"}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from ..diagnostics import fail
-from ..transforms.ids import slugify
+from make_book.core.diagnostics import fail
+from make_book.core.names import slugify
 
 _NUMBERED = re.compile(r"^(\d+)-")
 _FORTHCOMING = re.compile(r"^status:\s*[\"']?forthcoming\b", re.M)

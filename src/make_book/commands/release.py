@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..config import VERSION
-from ..diagnostics import MakeBookError, ToolMissingError
-from .ui import err_console, human_size, shown, steps
+from make_book.commands.ui import err_console, human_size, shown, steps
+from make_book.core.config import VERSION
+from make_book.core.diagnostics import MakeBookError
 
 # As cli.py's epilog; not imported from there, so that cli.py can import this module.
 EXIT_CODES = """\b
@@ -50,12 +50,9 @@ def release(path: Path, version: str | None, strict: bool, out: Path | None) -> 
       make-book release ~/books/essai --version 1.0.0 --strict
     """
     console = err_console()
-    try:
-        from ..release import make_release
-    except OSError as exc:  # WeasyPrint could not load Pango: name the packages, no traceback
-        raise ToolMissingError(
-            f"WeasyPrint cannot load its system libraries ({exc}): install them with "
-            "`apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0`") from None
+    # Deferred for start-up speed: `--help` needs none of the build.
+    from make_book.build.release import make_release
+
     try:
         with steps(console) as tracker:
             folder = make_release(path, version, strict, tracker, out)

@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.markup import escape
 
-from ..diagnostics import BookError, MakeBookError
-from .build import pipeline_build, print_warnings
+from make_book.commands.build import pipeline_build, print_warnings
+from make_book.core.diagnostics import BookError, MakeBookError
 
 RELOAD_PATH = "/__reload"  # also written in LIVE_RELOAD_JS
 SCRIPT_PATH = "/__livereload.js"

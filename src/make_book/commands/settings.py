@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import _key_line, load_config
-from ..diagnostics import BookError, Report
+from make_book.core.config import _key_line, load_config
+from make_book.core.diagnostics import BookError, Report
 
 FORMATS = ("epub", "pdf", "html")
 _EDITION = re.compile(r"^(all|omnibus|part-\d+)$")

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..model import Book, Chapter
+from make_book.core.model import Book, Chapter
 
 # Silent reading speeds measured for non-fiction in 17 languages (Trauzettel-Klosinski et al.,
 # 2012, "Standardized Assessment of Reading Performance: The New IReST"): French 195 words a

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..diagnostics import Report
-from ..model import Book
-from . import ids, images, notes, sanitize, typeset, xrefs
+from make_book.core.diagnostics import Report
+from make_book.core.model import Book
+from make_book.transforms import ids, images, notes, sanitize, typeset, xrefs
 
 Pass = Callable[[Book, Report], None]
 

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from ..diagnostics import Report, line_of
-from ..model import Book, Chapter, Target
+from make_book.core.diagnostics import Report, line_of
+from make_book.core.model import Book, Chapter, Target
+from make_book.core.names import slugify
 
 LABEL_KINDS = ("fig", "tbl", "sec")
-
-
-def slugify(text: str) -> str:
-    """ASCII slug: « L'exécution » → "l-execution" (ids and file names stay portable)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return text or "x"
 
 
 def run(book: Book, report: Report) -> None:

@@ -15,9 +15,9 @@ from lxml import etree
 from PIL import Image as PILImage
 from PIL import ImageFile
 
-from .. import renditions
-from ..diagnostics import Report, line_of
-from ..model import Book, Image
+from make_book.assets import renditions
+from make_book.core.diagnostics import Report, line_of
+from make_book.core.model import Book, Image
 
 # Pillow's own guard raises past twice this; we refuse at it, before decoding a single pixel.
 MAX_PIXELS = 89_478_485

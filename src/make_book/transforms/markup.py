@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Element
+from make_book.core.model import Element
 
 PHRASING = {"a", "abbr", "b", "bdi", "br", "cite", "code", "del", "dfn", "em", "i", "img",
             "input", "ins", "kbd", "label", "mark", "q", "ruby", "s", "samp", "small", "span",

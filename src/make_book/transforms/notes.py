@@ -6,8 +6,8 @@ import re
 
 from lxml import html
 
-from ..diagnostics import Report, line_of
-from ..model import Book, Chapter, Note
+from make_book.core.diagnostics import Report, line_of
+from make_book.core.model import Book, Chapter, Note
 
 # A note call pandoc left as text: `[^label]` with no `[^label]:` anywhere in the file.
 _ORPHAN_CALL = re.compile(r"\[\^[^\]\s]+\]")

@@ -12,9 +12,9 @@ import re
 
 from lxml import etree
 
-from ..diagnostics import Report
-from ..model import Book, Chapter, Element
-from .markup import EMPTY, misplaced, valid_attribute
+from make_book.core.diagnostics import Report
+from make_book.core.model import Book, Chapter, Element
+from make_book.transforms.markup import EMPTY, misplaced, valid_attribute
 
 # Removed with everything inside them: code, embedded documents and media, and markup the
 # editions cannot hold (inline SVG and MathML would need their own manifest properties).

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..diagnostics import Report
-from ..model import Book
-from ..typography import apply_typography, typeset
+from make_book.core.diagnostics import Report
+from make_book.core.model import Book
+from make_book.transforms.typography import apply_typography, typeset
 
 
 def run(book: Book, report: Report) -> None:

@@ -13,9 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
-from ..diagnostics import Report, line_of
-from ..locales import strings
-from ..model import Book, Chapter, Element, Target
+from make_book.core.diagnostics import Report, line_of
+from make_book.core.locales import strings
+from make_book.core.model import Book, Chapter, Element, Target
 
 
 def run(book: Book, report: Report) -> None:

@@ -7,7 +7,7 @@ Pango's C libraries, and a build of the EPUB or the web edition alone needs neit
 
 from __future__ import annotations
 
-from . import epub, html
+from make_book.writers import epub, html
 
 WRITERS = {
     "epub": epub.write,

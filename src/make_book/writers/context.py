@@ -7,10 +7,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Book, Image
-from ..renditions import epub_rendition
-from .common import Edition, Linker, locale
-from .pagination import insert_markers, page_starts
+from make_book.assets.renditions import epub_rendition
+from make_book.core.editions import Edition
+from make_book.core.model import Book, Image
+from make_book.writers.common import Linker, locale
+from make_book.writers.pagination import insert_markers, page_starts
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration

@@ -9,23 +9,20 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from ..config import stable_uuid
-from ..model import Book, Chapter
-from ..output import COMPRESSED_SUFFIXES
-from .common import (
-    Doc,
-    Edition,
+from make_book.assets.fonts import font_files, font_licences
+from make_book.core.editions import Doc, Edition, documents
+from make_book.core.files import COMPRESSED_SUFFIXES
+from make_book.core.model import Book, Chapter
+from make_book.core.names import stable_uuid
+from make_book.writers.common import (
     Linker,
     body_copy,
-    documents,
-    font_files,
-    font_licences,
     inner_xhtml,
     locale,
     style_file,
     template_env,
 )
-from .context import BuildContext
+from make_book.writers.context import BuildContext
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff2": "font/woff2"}

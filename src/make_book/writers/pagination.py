@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..model import Element
+from make_book.core.model import Element
 
 # (chapter key, block index); index -1 is the chapter's own start (its title)
 BlockRef = tuple[str, int]

@@ -20,24 +20,16 @@ from tinycss2.color5 import parse_color
 from weasyprint import HTML, Document, Page
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..locales import ordinal_part
-from ..model import Book, Chapter
-from ..renditions import cache_dir, print_source
-from .common import (
-    PACKAGE_STYLES,
-    Doc,
-    Edition,
-    Linker,
-    body_copy,
-    documents,
-    font_files,
-    inner_html,
-    locale,
-    style_file,
-    template_env,
-)
-from .context import BuildContext
-from .pagination import BlockRef, tag_blocks
+from make_book.assets.fonts import font_files
+from make_book.assets.renditions import print_source
+from make_book.core.editions import Doc, Edition, documents
+from make_book.core.files import PACKAGE_STYLES
+from make_book.core.locales import ordinal_part
+from make_book.core.model import Book, Chapter
+from make_book.core.store import cache_dir
+from make_book.writers.common import Linker, body_copy, inner_html, locale, style_file, template_env
+from make_book.writers.context import BuildContext
+from make_book.writers.pagination import BlockRef, tag_blocks
 
 # The screen edition's link colour: the web edition's accent.
 SCREEN_LINK = "#7a3a22"

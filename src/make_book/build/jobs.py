@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .diagnostics import BookError, MakeBookError
+from make_book.core.diagnostics import BookError, MakeBookError
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 

@@ -19,24 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import (
-    OutputStore,
-    digest,
-    model_digest,
-    sha256_file,
-    tool_fingerprint,
-    tree_digest,
-)
-from .model import Book
-from .parallel import Job, run_jobs
-from .renditions import epub_rendition, web_renditions
-from .writers import WRITERS
-from .writers import html as html_writer
-from .writers.common import Edition, font_files
-from .writers.context import BuildContext
+from make_book.assets.fonts import convert_fonts, font_files
+from make_book.assets.renditions import epub_rendition, web_renditions
+from make_book.build.fingerprint import model_digest, tool_fingerprint
+from make_book.build.jobs import Job, run_jobs
+from make_book.build.store import OutputStore
+from make_book.core.editions import Edition
+from make_book.core.files import digest, sha256_file, tree_digest
+from make_book.core.model import Book
+from make_book.writers import WRITERS
+from make_book.writers import html as html_writer
+from make_book.writers.context import BuildContext
 
 Progress = Callable[[str], None]
-WrapCover = Callable[[Book, Edition, BuildContext, list[Path]], Path]
+WrapCover = Callable[[Book, Edition, BuildContext, Path], Path]
 
 
 @dataclass
@@ -148,7 +144,7 @@ class Outputs:
         """The print and screen PDFs of an edition (one layout for both), then its wrap
         cover, sized by the print PDF's page count."""
         def run() -> list[Output]:
-            from .writers import pdf as pdf_writer
+            from make_book.writers import pdf as pdf_writer
 
             anchors: dict = {}
             source = pdf_writer.render_html(self.book, ed, self.ctx, anchors)
@@ -157,7 +153,7 @@ class Outputs:
             made = self._carry_or_make(
                 names, key, lambda: pdf_writer.write(self.book, ed, self.ctx, source, anchors),
                 lambda: {"pages": self.ctx.page_breaks.get(ed.key, {})})
-            wrap = self.wrap_cover(self.book, ed, self.ctx, [made[0].path])
+            wrap = self.wrap_cover(self.book, ed, self.ctx, made[0].path)
             # Made again at each build from its own cache; recorded for its bytes only.
             cover = Output(wrap, "", sha256_file(wrap), made[0].reused)
             return [*made, cover]
@@ -183,7 +179,7 @@ class Outputs:
         brotli at its best compression takes seconds a font (the default fonts ship
         converted)."""
         with tempfile.TemporaryDirectory() as scratch:
-            html_writer.convert_fonts(font_files(self.book), self.ctx.cache, Path(scratch))
+            convert_fonts(font_files(self.book), self.ctx.cache, Path(scratch))
 
     def _epub(self, ed: Edition) -> Output:
         pages = json.dumps(self.ctx.page_breaks.get(ed.key, {}), sort_keys=True)

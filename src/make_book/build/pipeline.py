@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .cache import OutputStore
-from .diagnostics import BookError, MakeBookError, Report, ToolMissingError
-from .output import publish, staging_dir
-from .parallel import Job, run_jobs
+from make_book.build.output import publish, staging_dir
+from make_book.build.store import OutputStore
+from make_book.core.diagnostics import BookError, MakeBookError, Report, weasyprint_missing
+from make_book.core.editions import editions, select_editions
+from make_book.core.store import cache_dir
 
 # The modules that load WeasyPrint (and Pango), Pillow and pandoc's wrapper are imported in
 # the functions that use them: a build that finds nothing changed answers without them.
 if TYPE_CHECKING:
-    from .covers import CoverSpec
-    from .model import Book
-    from .writers.common import Edition
-    from .writers.context import BuildContext
+    from make_book.core.model import Book
 
 FORMATS = ("epub", "pdf", "html")
 Progress = Callable[[str], None]
@@ -42,8 +36,8 @@ class BuildResult:
 
 def load(root: Path) -> tuple[Book, Report]:
     """Read and transform the manuscript; every manuscript error is a BookError."""
-    from .reader import read_book
-    from .transforms import run_all
+    from make_book.read.reader import read_book
+    from make_book.transforms import run_all
 
     try:
         book, report = read_book(root)
@@ -92,8 +86,8 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     if strict and report.warnings:
         raise BookError(report.warnings, root)
     Outputs, BuildContext = _writers("pdf" in formats)  # noqa: N806
-    from .renditions import cache_dir
-    from .writers.common import editions, select_editions
+    # Deferred for start-up speed: they load Pillow, which a build that changed nothing skips.
+    from make_book.build.covers import make_wrap_cover, plan_covers
 
     chosen = select_editions(book, edition)
     result = BuildResult(report=report, book=book)
@@ -137,91 +131,13 @@ def _writers(pdf: bool) -> tuple[type, type]:
     is wanted: it loads Pango's C libraries, and a machine without them should get the
     install command, not a traceback."""
     try:
-        from .incremental import Outputs
-        from .writers.context import BuildContext
+        from make_book.build.plan import Outputs
+        from make_book.writers.context import BuildContext
 
         if pdf:
-            from .writers import pdf as _pdf_writer  # noqa: F401
+            from make_book.writers import pdf as _pdf_writer  # noqa: F401
     except OSError as exc:  # cannot load library 'libpango-1.0-0' …
-        raise ToolMissingError(
-            f"WeasyPrint cannot load its system libraries ({exc}): install them with "
-            "`apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0`") from None
+        raise weasyprint_missing(exc) from None
     return Outputs, BuildContext
 
 
-def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, written: list[Path]) -> Path:
-    """`<print pdf>-cover.pdf`: the wrap-around cover, its spine sized by the page count."""
-    from .locales import strings
-    from .wrapcover import page_count, wrap_spec, write_wrap_cover
-
-    print_pdf = next(p for p in written if not p.stem.endswith("-screen"))
-    spec = wrap_spec(book, ed, cover_spec(book, ed), page_count(print_pdf),
-                     strings(book.config.lang)["forthcoming"])
-    return write_wrap_cover(spec, print_pdf.with_name(f"{print_pdf.stem}-cover.pdf"),
-                            ctx.cache, ed.title)
-
-
-def cover_spec(book: Book, ed: Edition) -> CoverSpec:
-    """What an edition's front cover shows."""
-    from .covers import CoverSpec
-
-    config = book.config
-    heroes = [p.hero for p in book.parts if p.hero is not None]
-    part = ed.parts[0] if ed.is_volume else None
-    hero = part.hero if part else (heroes[0] if heroes else None)
-    return CoverSpec(
-        title=ed.title, subtitle=ed.subtitle, series=config.series if ed.is_volume else None,
-        number=ed.number, total=len(book.parts) if ed.is_volume else None,
-        publisher=config.publisher, author=", ".join(config.authors) or None,
-        art=hero.source if hero else None, lang=config.lang)
-
-
-def make_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> None:
-    """Draw the covers plan_covers finds missing, side by side."""
-    run_jobs(plan_covers(book, ctx, every))
-
-
-def plan_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> list[Job]:
-    """A cover per edition and per forthcoming part, cached by the content of its inputs: its
-    path goes into ctx.covers now, and a job to draw it (a second of Pillow drawing) is
-    returned when the cache lacks it. The path's name is the digest of all it is made from."""
-    from .covers import CoverSpec
-    from .locales import strings
-
-    t = strings(book.config.lang)
-    config = book.config
-    specs: dict[str, CoverSpec] = {ed.key: cover_spec(book, ed) for ed in every}
-    if book.has_parts:
-        for part in book.parts:
-            if part.forthcoming:
-                specs[f"part-{part.number}"] = CoverSpec(
-                    title=part.title, subtitle=part.subtitle, series=config.series,
-                    number=part.number, total=len(book.parts), publisher=config.publisher,
-                    author=", ".join(config.authors) or None,
-                    art=part.hero.source if part.hero else None, muted=True,
-                    badge=t["forthcoming"], lang=config.lang)
-    from .covers import DRAWING_VERSION
-
-    missing: list[Job] = []
-    for key, spec in specs.items():
-        art = spec.art.read_bytes() if spec.art else b""
-        # Keyed by the art's bytes, not its path: the same book in another folder gives the
-        # same cover name, so its editions stay byte-identical.
-        fields = repr(dataclasses.replace(spec, art=None)).encode()
-        digest = hashlib.sha256(fields + art + DRAWING_VERSION.encode()
-                                + __version__.encode()).hexdigest()[:16]
-        path = ctx.cache / "covers" / f"{key}-{digest}.jpg"
-        if not path.exists():
-            missing.append(Job(f"cover {key}", partial(_draw_cover, spec, path),
-                               label=None if missing else "drawing the covers"))
-        ctx.covers[key] = path
-    return missing
-
-
-def _draw_cover(spec: CoverSpec, path: Path) -> None:
-    from .covers import render_cover, save_jpeg
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}-{os.getpid()}.tmp")
-    save_jpeg(render_cover(spec), tmp)
-    os.replace(tmp, path)

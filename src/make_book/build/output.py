@@ -20,10 +20,6 @@ from pathlib import Path
 
 _PID = re.compile(r"-(?:staging|old)-(\d+)-")
 
-# Files already compressed: a zip (an EPUB, the release's archives) stores them as they are,
-# since deflating them again costs time and saves nothing.
-COMPRESSED_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff2"})
-
 
 @contextmanager
 def staging_dir(out: Path) -> Iterator[Path]:
@@ -113,14 +109,3 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary sibling, so a reader never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -6,14 +6,17 @@ import json
 import os
 import re
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pypandoc
 from lxml import html
 
-from .cache import pandoc_html
-from .diagnostics import fail
+from make_book import __version__
+from make_book.core.diagnostics import fail
+from make_book.core.files import digest
+from make_book.core.store import ContentCache
 
 # Typography is our own pass (typography.py), so pandoc's `smart` is off: the model keeps the
 # author's characters and every edition gets the same, language-aware result.
@@ -147,3 +150,21 @@ def _balance(text: str, stack: list[str]) -> str:
             last = match.end()
     out.append(text[last:])
     return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def pandoc_fingerprint() -> str:
+    """The pandoc that converts (its path and `--version`) and how it is called (this file)."""
+    path = pypandoc.get_pandoc_path()
+    return digest(path, pypandoc.get_pandoc_version(), PANDOC_FORMAT, json.dumps(PANDOC_ARGS),
+                  __version__, Path(__file__).read_bytes())
+
+
+def pandoc_html(markdown_text: str, source: Path, line_offset: int, cache: Path) -> str:
+    """pandoc's HTML for one chapter, converted once per content: the entry is named by the
+    sha256 of the text and of pandoc's fingerprint."""
+    key = digest(pandoc_fingerprint(), markdown_text)
+    made = ContentCache(cache).bytes(
+        "pandoc", f"{key[:32]}.html",
+        lambda: run_pandoc(markdown_text, source, line_offset).encode("utf-8"))
+    return made.decode("utf-8")

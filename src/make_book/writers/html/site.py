@@ -18,41 +18,32 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from lxml import html
 from markupsafe import Markup, escape
 from PIL import Image as PILImage
 
-from .. import __version__
-from ..covers import render_social_card, save_jpeg
-from ..locales import ordinal_part
-from ..model import Book, Chapter, Element, Image, Note, Part
-from ..renditions import web_renditions
-from .common import (
-    Doc,
-    Edition,
+from make_book.assets.cards import icon, social_card
+from make_book.assets.covers import cover_spec
+from make_book.assets.fonts import convert_fonts, font_face_css, font_files, font_licences
+from make_book.assets.renditions import web_renditions
+from make_book.core.editions import Doc, Edition, documents
+from make_book.core.editions import editions as all_editions
+from make_book.core.locales import ordinal_part
+from make_book.core.model import Book, Chapter, Element, Image, Note, Part
+from make_book.core.store import ContentCache
+from make_book.writers.common import (
     Linker,
     body_copy,
-    documents,
-    font_files,
-    font_licences,
     inner_html,
     locale,
     shift_headings,
     style_file,
     template_env,
 )
-from .common import editions as all_editions
-from .context import BuildContext
+from make_book.writers.context import BuildContext
 
 BODY_WIDTHS = (480, 960, 1600)
 COVER_WIDTHS = (320, 640)
-# Part of the fonts' cache key: bump it when the conversion changes (and run
-# scripts/make_web_fonts.py).
-CACHE_VERSION = "web-2"
-# The default fonts as WOFF2, named as in the cache: brotli takes seconds a font, and every
-# book set in the defaults would convert the same files (scripts/make_web_fonts.py).
-SHIPPED_WEB_FONTS = Path(__file__).resolve().parents[1] / "web_fonts"
 BODY_SIZES = "(min-width: 40rem) 36rem, calc(100vw - 2.5rem)"
 HERO_SIZES = "(min-width: 60rem) 52rem, calc(100vw - 2.5rem)"
 COVER_SIZES = "(min-width: 64rem) 13rem, (min-width: 36rem) 40vw, 6rem"
@@ -162,8 +153,8 @@ class Site:
         self._write_text("assets/site.css", css)
         for name, dest in (("html-site.js", "assets/site.js"), ("search.js", "assets/search.js")):
             self._write_text(dest, style_file(self.book, name).read_text("utf-8"))
-        self._write_bytes("assets/icon.png", _icon(self.book))
-        card = social_card(self.book, self.edition, self.ctx)
+        self._write_bytes("assets/icon.png", icon(self.book.config.title))
+        card = social_card(cover_spec(self.book, self.edition), ContentCache(self.ctx.cache))
         self._write_bytes("assets/social.jpg", card.read_bytes())
 
     def _images(self) -> None:
@@ -617,88 +608,6 @@ def _search_script(pages: list[Page], entries: list[list[object]]) -> str:
 # Fonts
 
 
-@dataclass(frozen=True)
-class FontFace:
-    family: str
-    weight: int
-    italic: bool
-    file: str
-    role: str  # "text", "display" or "ui" (the sans)
-
-
-def _quoted(family: str | None) -> list[str]:
-    return [f'"{family.replace(chr(34), "")}"'] if family else []
-
-
-def convert_fonts(fonts: list[Path], cache: Path, dest: Path) -> list[FontFace]:
-    """Every OTF/TTF as WOFF2 in dest, converted once per content (cached by hash). Brotli,
-    which takes nearly all the time, releases the GIL: threads convert fonts side by side."""
-    dest.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return list(pool.map(lambda path: _convert_font(path, cache, dest), fonts))
-
-
-def _convert_font(path: Path, cache: Path, dest: Path) -> FontFace:
-    data = path.read_bytes()
-    name = path.stem + ".woff2"
-    if path.suffix.lower() == ".woff2":
-        shutil.copyfile(path, dest / name)
-        return _face(data, name)
-    cached = cache / "web-fonts" / web_font_name(path.stem, data)
-    shipped = SHIPPED_WEB_FONTS / cached.name
-    if not cached.exists() and shipped.is_file():
-        cached = shipped  # the default fonts, converted once for every book
-    if not cached.exists():
-        # recalcTimestamp=False keeps head.modified: the same font gives the same bytes.
-        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-        font.flavor = "woff2"
-        _save_atomic(cached, lambda tmp: font.save(tmp, reorderTables=True))
-    shutil.copyfile(cached, dest / name)
-    return _face(data, name)
-
-
-def web_font_name(stem: str, data: bytes) -> str:
-    """The WOFF2's name: the font's, with the hash of its content and of the conversion."""
-    return f"{stem}-{hashlib.sha256(data + CACHE_VERSION.encode()).hexdigest()[:20]}.woff2"
-
-
-def _face(data: bytes, file: str) -> FontFace:
-    font = TTFont(io.BytesIO(data), lazy=True)
-    names = font["name"]
-    family = str(names.getDebugName(16) or names.getDebugName(1))
-    os2 = font["OS/2"]
-    # PANOSE serif styles 11 to 15 are the sans serifs; names settle what PANOSE leaves blank.
-    sans = "sans" in family.lower() or 11 <= os2.panose.bSerifStyle <= 15
-    role = "display" if "display" in family.lower() else "ui" if sans else "text"
-    return FontFace(family, int(os2.usWeightClass), bool(os2.fsSelection & 1), file, role)
-
-
-def font_face_css(faces: list[FontFace]) -> str:
-    """@font-face rules and the three role variables html.css uses (text, display, ui)."""
-    rules = []
-    for face in sorted(faces, key=lambda f: (f.family, f.weight, f.italic)):
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; font-style: '
-            f'{"italic" if face.italic else "normal"}; font-weight: {face.weight}; '
-            f'font-display: swap; src: url("../fonts/{face.file}") format("woff2"); }}')
-
-    def family(role: str) -> str | None:
-        # The family with the most faces in that role: the one a book is set in.
-        counts: dict[str, int] = {}
-        for face in faces:
-            if face.role == role:
-                counts[face.family] = counts.get(face.family, 0) + 1
-        return max(sorted(counts), key=lambda f: counts[f]) if counts else None
-
-    text = family("text") or family("display") or family("ui")
-    serif = ", ".join([*_quoted(text), "Georgia", "serif"])
-    rules.append(
-        f":root {{ --font-text: {serif}; "
-        f"--font-display: {', '.join([*_quoted(family('display')), serif])}; "
-        f"--font-ui: {', '.join([*_quoted(family('ui')), 'system-ui', 'sans-serif'])}; }}")
-    return "\n".join(rules) + "\n"
-
-
 # ---------------------------------------------------------------------------------------------
 # Images
 
@@ -760,46 +669,4 @@ def picture_element(renditions: list[Rendition], alt: str, sizes: str, eager: bo
 def _srcset(renditions: list[Rendition]) -> str:
     return ", ".join(f"{r.href} {r.width}w" for r in renditions)
 
-
-def social_card(book: Book, edition: Edition, ctx: BuildContext) -> Path:
-    """The Open Graph image (1200 × 630): the edition's cover turned landscape, cached by its
-    inputs like the covers."""
-    # Imported here: the pipeline imports the writers, and the spec must be the cover's own.
-    from ..pipeline import cover_spec
-
-    spec = cover_spec(book, edition)
-    covers_py = Path(__file__).resolve().parent.parent.joinpath("covers.py").read_bytes()
-    art = spec.art.read_bytes() if spec.art else b""
-    digest = hashlib.sha256(repr(spec).encode() + art + covers_py
-                            + __version__.encode()).hexdigest()[:20]
-    path = ctx.cache / "web-social" / f"card-{digest}.jpg"
-    if not path.exists():
-        _save_atomic(path, lambda tmp: save_jpeg(render_social_card(spec), tmp))
-    return path
-
-
-def _icon(book: Book) -> bytes:
-    """A 64 px favicon: the title's initial in the display italic on the paper colour. Having
-    one also stops browsers asking the server for /favicon.ico."""
-    from PIL import ImageDraw, ImageFont
-
-    from ..covers import FONTS_DIR, INK, PAPER
-
-    size = 64
-    image = PILImage.new("RGB", (size, size), PAPER)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(FONTS_DIR / "SourceSerif4Display-It.otf"), 50)
-    initial = (book.config.title.strip() or "?")[0].upper()
-    draw.text((size / 2, size / 2 + 2), initial, font=font, fill=INK, anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def _save_atomic(path: Path, save) -> None:  # noqa: ANN001
-    """Write a cache entry through a temporary name, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    save(tmp)
-    os.replace(tmp, path)
 

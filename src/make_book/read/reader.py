@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .cache import cache_dir
-from .config import load_config, stable_uuid
-from .diagnostics import BookError, Report, fail
-from .markdown import to_html
-from .model import Book, Chapter, Part
+from make_book.core.config import load_config
+from make_book.core.diagnostics import BookError, Report, fail
+from make_book.core.model import Book, Chapter, Part
+from make_book.core.names import stable_uuid
+from make_book.core.store import cache_dir
+from make_book.read.markdown import to_html
 
 _NUMBERED = re.compile(r"^(\d+)-([\w.-]+?)(\.md)?$")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)

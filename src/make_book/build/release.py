@@ -23,13 +23,14 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from . import __version__
-from .config import VERSION, load_config
-from .diagnostics import BookError, MakeBookError
-from .model import Book
-from .output import COMPRESSED_SUFFIXES, publish
-from .pipeline import FORMATS, build, source_epoch
-from .writers.common import Edition, editions
+from make_book import __version__
+from make_book.build.output import publish
+from make_book.build.pipeline import FORMATS, build, source_epoch
+from make_book.core.config import VERSION, load_config
+from make_book.core.diagnostics import BookError, MakeBookError
+from make_book.core.editions import Edition, editions
+from make_book.core.files import COMPRESSED_SUFFIXES
+from make_book.core.model import Book
 
 Progress = Callable[[str], None]
 

@@ -24,8 +24,8 @@ from lxml import etree
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
-from .model import Image
-from .output import write_atomic
+from make_book.core.files import write_atomic
+from make_book.core.model import Image
 
 VERSION = "1"  # bump when the pixels or bytes of a rendition change
 EPUB_MAX_SIDE = 1600
@@ -48,11 +48,6 @@ _PRINT_AS_IS = {"JPEG": {"L", "RGB", "CMYK"},
                 "GIF": {"L", "P", "RGB", "RGBA"}, "WEBP": {"RGB", "RGBA"}}
 _SVG = "{http://www.w3.org/2000/svg}svg"
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
-
-def cache_dir(root: Path) -> Path:
-    """Where a project keeps what builds reuse (covers, renditions)."""
-    return root / ".cache" / "make-book"
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Report, fail
+from make_book.core.diagnostics import Report, fail
+from make_book.core.names import stable_uuid
 
 TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
     "a5": (148.0, 210.0),
@@ -115,11 +115,6 @@ def _key_line(text: str, table: str, key: str) -> int | None:
 def _length_mm(value: str) -> float | None:
     match = _LENGTH.match(value)
     return float(match.group(1)) * _UNIT_MM[match.group(2)] if match else None
-
-
-def stable_uuid(*names: str) -> str:
-    """A URN derived from names, identical from build to build."""
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "make-book:" + "/".join(names)))
 
 
 def load_config(path: Path) -> tuple[BookConfig, Report]:

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Report
-from .model import Book
+from make_book.core.diagnostics import Report
+from make_book.core.model import Book
 
 # Spans whose characters are not prose, masked (same length, newlines kept) before matching so
 # that columns stay those of the file. What reads as a word in the sentence (code, a link's

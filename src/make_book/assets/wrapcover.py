@@ -10,7 +10,7 @@ to hold it; the back keeps an empty white zone for the printer's barcode.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import io
 import re
 from dataclasses import dataclass, field
@@ -20,28 +20,32 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, NameObject
 
-from . import __version__, covers
-from .covers import (
+from make_book import __version__
+from make_book.assets.covers import (
+    DRAWING_VERSION,
     INK,
     PAPER,
     CoverSpec,
-    _balanced_lines,
-    _cap_height,
-    _draw_line,
-    _draw_tracked,
-    _fit_tracked,
-    _Fonts,
-    _mix,
-    _palette,
-    _series_line,
-    _text_width,
-    _tracked_width,
+    palette,
     render_cover,
-    roman,
+    series_line,
 )
-from .model import Book
-from .output import write_atomic
-from .writers.common import Edition
+from make_book.assets.lettering import (
+    Fonts,
+    balanced_lines,
+    cap_height,
+    draw_line,
+    draw_tracked,
+    fit_tracked,
+    mix,
+    roman,
+    text_width,
+    tracked_width,
+)
+from make_book.core.editions import Edition
+from make_book.core.files import digest
+from make_book.core.model import Book
+from make_book.core.store import ContentCache
 
 DPI = 300
 MIN_SPINE_TEXT_MM = 6.0  # below this a printer cannot keep lettering off the folds
@@ -146,7 +150,7 @@ def render_wrap(spec: WrapSpec, dpi: int = DPI, draw_text: bool = True,
     trim_w, trim_h = _px(spec.trim_mm[0], dpi), _px(spec.trim_mm[1], dpi)
     bleed, spine = _px(spec.bleed_mm, dpi), _px(spec.spine_mm, dpi)
     sheet = Image.new("RGB", (2 * (trim_w + bleed) + spine, trim_h + 2 * bleed), PAPER)
-    fonts = _Fonts(fonts_dir)
+    fonts = Fonts(fonts_dir)
     back = _render_back(spec, (trim_w, trim_h), fonts, dpi, draw_text)
     sheet.paste(back, (bleed, bleed))
     front = render_cover(spec.front, size=(trim_w, trim_h), fonts_dir=fonts_dir,
@@ -181,11 +185,11 @@ def spine_box(spec: WrapSpec, dpi: int = DPI) -> tuple[int, int, int, int]:
     return (bleed + trim_w, bleed, bleed + trim_w + spine, bleed + trim_h)
 
 
-def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: _Fonts, dpi: int,
+def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: Fonts, dpi: int,
                  draw_text: bool) -> Image.Image:
     """The back panel (trim size): series band, blurb, the series' volumes, barcode zone."""
     w, h = size
-    pal = _palette(spec.front)
+    pal = palette(spec.front)
     canvas = Image.new("RGB", size, PAPER)
     draw = ImageDraw.Draw(canvas)
     # The same grid as the front, so that the two faces line up when the book lies open.
@@ -198,9 +202,9 @@ def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: _Fonts, dpi: int,
     draw.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=WHITE)
     if not draw_text:
         return canvas
-    series = _series_line(spec.front) or spec.front.title
-    font = _fit_tracked(fonts, "sans_semibold", series, small, 0.22, w - 2 * mx)
-    _draw_tracked(draw, (mx, band_base), series, font, pal.ink, font.size * 0.22)
+    series = series_line(spec.front) or spec.front.title
+    font = fit_tracked(fonts, "sans_semibold", series, small, 0.22, w - 2 * mx)
+    draw_tracked(draw, (mx, band_base), series, font, pal.ink, font.size * 0.22)
 
     # Blurb and list share the room between the band and the barcode zone; both shrink
     # together until they fit.
@@ -215,15 +219,15 @@ def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: _Fonts, dpi: int,
     foot = round(h * 0.948)
     if spec.front.publisher:
         font = fonts.get("sans", small)
-        _draw_tracked(draw, (mx, foot), spec.front.publisher, font, pal.soft,
+        draw_tracked(draw, (mx, foot), spec.front.publisher, font, pal.soft,
                       font.size * 0.16)
     if spec.isbn:
         font = fonts.get("sans", small * 0.95)
-        _draw_line(draw, mx, foot - small * 2.2, f"ISBN {spec.isbn}", font, pal.soft)
+        draw_line(draw, mx, foot - small * 2.2, f"ISBN {spec.isbn}", font, pal.soft)
     return canvas
 
 
-def _back_text(spec: WrapSpec, fonts: _Fonts, pal, left: int, width: int, top: int,  # noqa: ANN001
+def _back_text(spec: WrapSpec, fonts: Fonts, pal, left: int, width: int, top: int,  # noqa: ANN001
                dpi: int, scale: float):
     """Drawing operations for the blurb and the series list at `scale`, and where they end."""
     ops = []
@@ -232,9 +236,9 @@ def _back_text(spec: WrapSpec, fonts: _Fonts, pal, left: int, width: int, top: i
         # A one-sentence blurb is set larger, like a pull quote; a long one as book text.
         font = fonts.get("serif", _pt(14 if len(spec.blurb) < 280 else 11.5, dpi) * scale)
         leading = font.size * 1.42
-        y += _cap_height(font)
+        y += cap_height(font)
         for text in _paragraph_lines(spec.blurb, font, width):
-            ops.append(lambda d, y=y, text=text, font=font: _draw_line(
+            ops.append(lambda d, y=y, text=text, font=font: draw_line(
                 d, left, y, text, font, pal.ink))
             y += leading
         y += leading * 0.6
@@ -251,27 +255,27 @@ def _back_text(spec: WrapSpec, fonts: _Fonts, pal, left: int, width: int, top: i
         title_font = fonts.get("serif_it", _pt(11.5, dpi) * scale)
         summary_font = fonts.get("serif", _pt(9.5, dpi) * scale)
         label_font = fonts.get("sans", _pt(7.5, dpi) * scale)
-        column = round(_text_width(numeral, "VIII") * 1.25)
+        column = round(text_width(numeral, "VIII") * 1.25)
         for entry in spec.entries:
-            soft = _mix(INK, PAPER, 0.5) if entry.forthcoming else pal.ink
+            soft = mix(INK, PAPER, 0.5) if entry.forthcoming else pal.ink
             mark = accent if entry.current else soft
-            ops.append(lambda d, y=y, e=entry, c=mark: _draw_line(
+            ops.append(lambda d, y=y, e=entry, c=mark: draw_line(
                 d, left, y, roman(e.number), numeral, c))
             lines = _paragraph_lines(entry.title, title_font, width - column)
             for i, text in enumerate(lines):
-                ops.append(lambda d, y=y, t=text, c=soft: _draw_line(
+                ops.append(lambda d, y=y, t=text, c=soft: draw_line(
                     d, left + column, y, t, title_font, c))
                 if i < len(lines) - 1:
                     y += title_font.size * 1.3
             if entry.forthcoming:
                 y += title_font.size * 1.25
-                ops.append(lambda d, y=y: _draw_tracked(
+                ops.append(lambda d, y=y: draw_tracked(
                     d, (left + column, y), spec.forthcoming_label, label_font,
-                    _mix(INK, PAPER, 0.45), label_font.size * 0.18))
+                    mix(INK, PAPER, 0.45), label_font.size * 0.18))
             if entry.summary:
                 for text in _paragraph_lines(entry.summary, summary_font, width - column):
                     y += summary_font.size * 1.38
-                    ops.append(lambda d, y=y, t=text, c=soft: _draw_line(
+                    ops.append(lambda d, y=y, t=text, c=soft: draw_line(
                         d, left + column, y, t, summary_font, c))
             y += title_font.size * (2.0 if spec.blurb is None else 1.7)
     return ops, y
@@ -280,15 +284,15 @@ def _back_text(spec: WrapSpec, fonts: _Fonts, pal, left: int, width: int, top: i
 def _paragraph_lines(text: str, font, width: float) -> list[str]:  # noqa: ANN001
     """Ragged-right lines, balanced so the last one is not a lone word."""
     words = [w for w in re.split(r"[ \t\r\n]+", text.strip()) if w]
-    return _balanced_lines(words, font, width) if words else []
+    return balanced_lines(words, font, width) if words else []
 
 
-def _render_spine(spec: WrapSpec, size: tuple[int, int], fonts: _Fonts,
+def _render_spine(spec: WrapSpec, size: tuple[int, int], fonts: Fonts,
                   dpi: int) -> Image.Image:
     """The spine drawn lying down (length × spine width): numeral and title from the
     start, publisher at the end; turned by the caller."""
     length, thick = size
-    pal = _palette(spec.front)
+    pal = palette(spec.front)
     strip = Image.new("RGB", size, PAPER)
     draw = ImageDraw.Draw(strip)
     room = thick - 2 * _px(SPINE_MARGIN_MM, dpi)  # the lettering's height across the spine
@@ -296,22 +300,22 @@ def _render_spine(spec: WrapSpec, size: tuple[int, int], fonts: _Fonts,
     end_margin = round(length * 0.068)
     x = float(end_margin)
     title_font = fonts.get("display_it", cap / 0.67)
-    baseline = (thick + _cap_height(title_font)) / 2
+    baseline = (thick + cap_height(title_font)) / 2
     if spec.front.number is not None:
-        _draw_line(draw, x, baseline, roman(spec.front.number), title_font, pal.accent)
-        x += _text_width(title_font, roman(spec.front.number)) + cap * 1.6
+        draw_line(draw, x, baseline, roman(spec.front.number), title_font, pal.accent)
+        x += text_width(title_font, roman(spec.front.number)) + cap * 1.6
     publisher_w = 0.0
     if spec.front.publisher:
         font = fonts.get("sans_semibold", cap * 0.72 / 0.66)
-        publisher_w = _tracked_width(spec.front.publisher, font, font.size * 0.2)
-        _draw_tracked(draw, (length - end_margin, (thick + _cap_height(font)) / 2),
+        publisher_w = tracked_width(spec.front.publisher, font, font.size * 0.2)
+        draw_tracked(draw, (length - end_margin, (thick + cap_height(font)) / 2),
                       spec.front.publisher, font, pal.soft, font.size * 0.2, "right")
     available = length - end_margin - publisher_w - cap * 3 - x
     size = title_font.size
-    while size > 6 and _text_width(fonts.get("display_it", size), spec.front.title) > available:
+    while size > 6 and text_width(fonts.get("display_it", size), spec.front.title) > available:
         size *= 0.95
     font = fonts.get("display_it", size)
-    _draw_line(draw, x, (thick + _cap_height(font)) / 2, spec.front.title, font, pal.ink)
+    draw_line(draw, x, (thick + cap_height(font)) / 2, spec.front.title, font, pal.ink)
     return strip
 
 
@@ -344,14 +348,12 @@ def pdf_bytes(image: Image.Image, spec: WrapSpec, title: str, dpi: int = DPI) ->
     return out.getvalue()
 
 
-def write_wrap_cover(spec: WrapSpec, out: Path, cache: Path, title: str) -> Path:
-    """Write the wrap cover PDF to `out`, from `cache/covers` when the same sheet was made."""
+def write_wrap_cover(spec: WrapSpec, out: Path, cache: ContentCache, title: str) -> Path:
+    """Write the wrap cover PDF to `out`, from the cache when the same sheet was made."""
     art = spec.front.art.read_bytes() if spec.front.art else b""
-    code = Path(__file__).read_bytes() + Path(covers.__file__).read_bytes()
-    digest = hashlib.sha256(repr((spec, title)).encode() + art + code
-                            + __version__.encode()).hexdigest()[:16]
-    cached = cache / "covers" / f"wrap-{digest}.pdf"
-    if not cached.exists():
-        write_atomic(cached, pdf_bytes(render_wrap(spec), spec, title))
+    key = digest(repr(dataclasses.replace(spec, front=dataclasses.replace(spec.front, art=None))),
+                 title, art, DRAWING_VERSION, __version__)
+    cached = cache.file("covers", f"wrap-{key[:20]}.pdf",
+                        lambda: pdf_bytes(render_wrap(spec), spec, title))
     out.write_bytes(cached.read_bytes())  # into the staging folder, published by a rename
     return out

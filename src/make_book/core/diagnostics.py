@@ -116,6 +116,13 @@ class ToolMissingError(MakeBookError):
     exit_code = 3
 
 
+def weasyprint_missing(exc: OSError) -> ToolMissingError:
+    """The error for a WeasyPrint that cannot load Pango's C libraries, with the install line."""
+    return ToolMissingError(
+        f"WeasyPrint cannot load its system libraries ({exc}): install them with "
+        "`apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0`")
+
+
 def fail(code: str, message: str, path: Path | None = None, line: int | None = None,
          hint: str | None = None) -> BookError:
     """Build a one-diagnostic BookError, to be raised by the caller."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import html
 
-from .config import BookConfig
+from make_book.core.config import BookConfig
 
 Element = html.HtmlElement
 

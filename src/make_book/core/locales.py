@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from pathlib import Path
 
-LOCALES_DIR = Path(__file__).parent / "locales"
+from make_book.core.files import PACKAGE
+
+LOCALES_DIR = PACKAGE / "locales"
 
 
 @cache

@@ -1,0 +1,80 @@
+"""The covers of a build as jobs: each drawn once per content, and the print wrap covers.
+
+The pipeline imports this module (and with it Pillow) only once it must read the manuscript:
+a build that finds nothing changed loads none of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from functools import partial
+from pathlib import Path
+
+from make_book import __version__
+from make_book.assets.covers import DRAWING_VERSION, CoverSpec, cover_spec, jpeg_bytes, render_cover
+from make_book.build.jobs import Job
+from make_book.core.editions import Edition
+from make_book.core.locales import strings
+from make_book.core.model import Book
+from make_book.core.store import ContentCache
+from make_book.writers.context import BuildContext
+
+
+def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, print_pdf: Path) -> Path:
+    """`<print pdf>-cover.pdf`: the wrap-around cover, its spine sized by the page count."""
+    from make_book.assets.wrapcover import page_count, wrap_spec, write_wrap_cover
+
+    spec = wrap_spec(book, ed, cover_spec(book, ed), page_count(print_pdf),
+                     strings(book.config.lang)["forthcoming"])
+    return write_wrap_cover(spec, print_pdf.with_name(f"{print_pdf.stem}-cover.pdf"),
+                            ContentCache(ctx.cache), ed.title)
+
+
+def cover_specs(book: Book, every: list[Edition]) -> dict[str, CoverSpec]:
+    """The front cover of each edition and of each forthcoming part, by key."""
+    t = strings(book.config.lang)
+    config = book.config
+    specs: dict[str, CoverSpec] = {ed.key: cover_spec(book, ed) for ed in every}
+    if book.has_parts:
+        for part in book.parts:
+            if part.forthcoming:
+                specs[f"part-{part.number}"] = CoverSpec(
+                    title=part.title, subtitle=part.subtitle, series=config.series,
+                    number=part.number, total=len(book.parts), publisher=config.publisher,
+                    author=", ".join(config.authors) or None,
+                    art=part.hero.source if part.hero else None, muted=True,
+                    badge=t["forthcoming"], lang=config.lang)
+    return specs
+
+
+def cover_name(key: str, spec: CoverSpec) -> str:
+    """`<key>-<digest>.jpg`, the digest of all the cover is made from. The name goes into the
+    EPUB and the PDF: it is keyed by the art's bytes, not its path, so that the same book in
+    another folder gives the same name, and by DRAWING_VERSION, not the code's bytes."""
+    art = spec.art.read_bytes() if spec.art else b""
+    fields = repr(dataclasses.replace(spec, art=None)).encode()
+    # The digest the covers have always been named by (their names are in every edition).
+    name = hashlib.sha256(fields + art + DRAWING_VERSION.encode()
+                          + __version__.encode()).hexdigest()[:16]
+    return f"{key}-{name}.jpg"
+
+
+def plan_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> list[Job]:
+    """A cover per edition and per forthcoming part, cached by the content of its inputs: its
+    path goes into ctx.covers now, and a job to draw it (a second of Pillow drawing) is
+    returned when the cache lacks it."""
+    cache = ContentCache(ctx.cache)
+    missing: list[Job] = []
+    for key, spec in cover_specs(book, every).items():
+        name = cover_name(key, spec)
+        if not cache.has("covers", name):
+            missing.append(Job(f"cover {key}", partial(_draw_cover, spec, cache, name),
+                               label=None if missing else "drawing the covers"))
+        ctx.covers[key] = cache.path("covers", name)
+    return missing
+
+
+def _draw_cover(spec: CoverSpec, cache: ContentCache, name: str) -> None:
+    cache.put("covers", name, jpeg_bytes(render_cover(spec)))
+

@@ -1,0 +1,1 @@
+"""The lowest layer: diagnostics, configuration, locales, the book model and its editions."""

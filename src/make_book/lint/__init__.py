@@ -1,0 +1,1 @@
+"""What can be found without publishing: check, typography hints, EPUBCheck."""

@@ -1,0 +1,1 @@
+"""The manuscript folder read into the book model; Markdown converted by pandoc, cached."""
