@@ -3,6 +3,10 @@
 Settings come from book.toml's [build] table, then MAKEBOOK_* variables, then options: each
 later one overrides the earlier. Exit codes: 0 success, 1 the book has errors, 2 wrong usage,
 3 an external tool is missing.
+
+Each command imports its module (and the build behind it) when it runs, not when the command
+line is parsed: `make-book --help` and a build that finds nothing changed stay quick. Those
+deferred imports are the function-local imports of this file.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from click.core import ParameterSource
 
 from make_book import __version__
 from make_book.core.diagnostics import MakeBookError, ToolMissingError
+from make_book.core.log import enable_debug
 
 EXIT_CODES = """\b
 Exit codes:
@@ -36,7 +41,7 @@ class FormatList(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[str, ...]:
-        from make_book.commands.settings import parse_formats
+        from make_book.commands.settings import parse_formats  # deferred, as every command
 
         if isinstance(value, tuple):
             return value
@@ -53,7 +58,7 @@ class EditionName(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        from make_book.commands.settings import check_edition
+        from make_book.commands.settings import check_edition  # deferred, as every command
 
         try:
             return check_edition(value)
@@ -64,13 +69,15 @@ class EditionName(click.ParamType):
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
         ctx.find_root().meta["make_book.debug"] = True
+        enable_debug()
 
 
 def debug_option(function: F) -> F:
     """--debug on every command (and MAKEBOOK_DEBUG=1): show the traceback of an error."""
     return click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
                         callback=_set_debug, envvar="MAKEBOOK_DEBUG",
-                        help="Show the Python traceback of an error.")(function)
+                        help="Show the debug log (cache hits and misses, jobs, external tools "
+                        "and their durations) and the Python traceback of an error.")(function)
 
 
 def _debug(ctx: click.Context) -> bool:

@@ -24,8 +24,9 @@ from lxml import etree
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
-from make_book.core.files import write_atomic
+from make_book.core.log import log
 from make_book.core.model import Image
+from make_book.core.store import ContentCache
 
 VERSION = "1"  # bump when the pixels or bytes of a rendition change
 EPUB_MAX_SIDE = 1600
@@ -272,8 +273,9 @@ def to_display(im: PILImage.Image) -> PILImage.Image:
             src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             im = ImageCms.profileToProfile(im, src, _SRGB,
                                            outputMode="RGBA" if im.mode == "RGBA" else "RGB")
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a broken profile: the numbers are taken as sRGB, as browsers do
+        except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+            # A broken profile: the numbers are taken as sRGB, as browsers do.
+            log.debug("colour profile ignored: %s", exc)
     if im.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # Pillow's convert("L") clips 16-bit values instead of scaling them.
         im = im.convert("I").point(lambda v: v / 256).convert("L")
@@ -346,7 +348,5 @@ def cache_key(image: Image, params: str) -> str:
 
 def _cached(image: Image, cache: Path, params: str, ext: str,
             make: Callable[[], bytes]) -> Path:
-    path = cache / "renditions" / f"{Path(image.name).stem}-{cache_key(image, params)[:16]}.{ext}"
-    if not path.exists():
-        write_atomic(path, make())
-    return path
+    name = f"{Path(image.name).stem}-{cache_key(image, params)[:16]}.{ext}"
+    return ContentCache(cache).file("renditions", name, make)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from make_book import __version__
 from make_book.assets.covers import DRAWING_VERSION, CoverSpec, cover_spec, jpeg_bytes, render_cover
+from make_book.assets.wrapcover import page_count, wrap_spec, write_wrap_cover
 from make_book.build.jobs import Job
 from make_book.core.editions import Edition
 from make_book.core.locales import strings
@@ -23,8 +24,6 @@ from make_book.writers.context import BuildContext
 
 def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, print_pdf: Path) -> Path:
     """`<print pdf>-cover.pdf`: the wrap-around cover, its spine sized by the page count."""
-    from make_book.assets.wrapcover import page_count, wrap_spec, write_wrap_cover
-
     spec = wrap_spec(book, ed, cover_spec(book, ed), page_count(print_pdf),
                      strings(book.config.lang)["forthcoming"])
     return write_wrap_cover(spec, print_pdf.with_name(f"{print_pdf.stem}-cover.pdf"),

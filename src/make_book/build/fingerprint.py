@@ -10,6 +10,7 @@ import hashlib
 import os
 import sys
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,6 @@ def library_versions() -> str:
     """The versions of the libraries whose output ends up in the editions, read from their
     installed metadata (quicker than importing them), and of Pango and HarfBuzz, which lay
     out the PDF's lines."""
-    from importlib import metadata
-
     versions = []
     for name in LIBRARIES:
         try:

@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from make_book.core.diagnostics import BookError, MakeBookError
+from make_book.core.log import log, timed
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
@@ -87,7 +89,9 @@ def _run_here(jobs: list[Job], say: Callable[[str], None],
         pending.remove(job)
         if job.label:
             say(job.label)
-        results[job.name] = job.run()
+        log.debug("job %s started in the build's process", job.name)
+        with timed(f"job {job.name} finished"):
+            results[job.name] = job.run()
         if job.done is not None:
             job.done(results[job.name])
     return results
@@ -97,7 +101,7 @@ def _run_forked(jobs: list[Job], workers: int, say: Callable[[str], None]) -> di
     context = multiprocessing.get_context("fork")
     results: dict[str, Any] = {}
     pending = list(jobs)
-    running: dict[Connection, tuple[Job, multiprocessing.process.BaseProcess]] = {}
+    running: dict[Connection, tuple[Job, multiprocessing.process.BaseProcess, float]] = {}
     try:
         while pending or running:
             while len(running) < workers:
@@ -112,7 +116,8 @@ def _run_forked(jobs: list[Job], workers: int, say: Callable[[str], None]) -> di
                                           name=f"make-book: {job.name}", daemon=True)
                 process.start()
                 sender.close()
-                running[receiver] = (job, process)
+                log.debug("job %s started in process %s", job.name, process.pid)
+                running[receiver] = (job, process, time.perf_counter())
             if not running:
                 job = _ready(pending, results)
                 if job is None:
@@ -122,7 +127,7 @@ def _run_forked(jobs: list[Job], workers: int, say: Callable[[str], None]) -> di
                 _run_here([job], say, results)
                 continue
             for receiver in wait(list(running)):
-                job, process = running.pop(receiver)  # type: ignore[index]
+                job, process, began = running.pop(receiver)  # type: ignore[index]
                 try:
                     status, payload = receiver.recv()  # type: ignore[union-attr]
                 except EOFError:  # the child died without a word (killed, out of memory)
@@ -130,13 +135,15 @@ def _run_forked(jobs: list[Job], workers: int, say: Callable[[str], None]) -> di
                     status, payload = "crash", process.exitcode
                 receiver.close()  # type: ignore[union-attr]
                 process.join()
+                log.debug("job %s finished (%s): %.2f s", job.name, status,
+                          time.perf_counter() - began)
                 if status != "ok":
                     raise _unpack(job, status, payload)
                 results[job.name] = payload
                 if job.done is not None:
                     job.done(payload)
     finally:
-        for receiver, (_job, process) in running.items():
+        for receiver, (_job, process, _began) in running.items():
             process.terminate()
             process.join()
             receiver.close()

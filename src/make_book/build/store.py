@@ -25,6 +25,7 @@ from typing import Any
 from make_book.build.fingerprint import inputs_digest
 from make_book.core.diagnostics import Diagnostic, Severity
 from make_book.core.files import tree_digest, write_atomic
+from make_book.core.log import log
 from make_book.core.store import cache_dir
 
 STORE_VERSION = 1
@@ -54,8 +55,9 @@ class OutputStore:
             if data.get("version") == STORE_VERSION:
                 self.outputs = {k: v for k, v in data["outputs"].items() if _record(v)}
                 self.builds = {k: v for k, v in data["builds"].items() if isinstance(v, dict)}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # no store yet, or a damaged one: every output is rendered
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            # No store yet, or a damaged one: every output is rendered.
+            log.debug("no record of earlier builds (%s): every output is made", exc)
 
     # -- single outputs -----------------------------------------------------------------------
 
@@ -124,8 +126,9 @@ class OutputStore:
                 "builds": dict(sorted(builds.items()))}
         try:
             write_atomic(self.path, json.dumps(data, indent=1, ensure_ascii=False).encode())
-        except OSError:
-            pass  # the next build renders everything again, nothing worse
+        except OSError as exc:
+            # The next build renders everything again, nothing worse.
+            log.debug("the record of this build was not written: %s", exc)
 
 
 def _record(value: object) -> bool:

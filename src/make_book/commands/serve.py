@@ -248,7 +248,7 @@ def serve(root: Path, host: str, port: int, edition: str, console: Console, debu
           open_browser: bool = False, stop: threading.Event | None = None,
           on_ready: Callable[[str], None] | None = None) -> None:
     """Serve until Ctrl-C (or SIGTERM, or `stop` is set); always shuts the server down."""
-    import watchfiles
+    import watchfiles  # deferred: only `serve` watches files
 
     root = root.resolve()
     if not (root / "manuscript").is_dir():

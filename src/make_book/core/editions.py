@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from make_book.core.diagnostics import MakeBookError
 from make_book.core.model import Book, Chapter, Element, Part
 from make_book.core.names import slugify, stable_uuid
 
@@ -67,8 +68,6 @@ def select_editions(book: Book, wanted: str) -> list[Edition]:
         return every
     chosen = [e for e in every if e.key == wanted]
     if not chosen:
-        from make_book.core.diagnostics import MakeBookError
-
         names = ", ".join(["all"] + [e.key for e in every])
         raise MakeBookError(f"no edition `{wanted}`: choose one of {names}")
     return chosen

@@ -103,7 +103,6 @@ class Book:
     parts: list[Part]
     images: dict[Path, Image] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)  # anchor id → target
-    stats: dict[str, object] = field(default_factory=dict)
 
     @property
     def has_parts(self) -> bool:

@@ -21,7 +21,7 @@ from make_book.core.diagnostics import (
 from make_book.core.model import Book
 from make_book.lint import hints
 from make_book.read.reader import read_book
-from make_book.transforms import PASSES
+from make_book.transforms import run_all
 
 _HEADING = re.compile(r"^#\s", re.M)
 
@@ -32,16 +32,7 @@ def collect(root: Path) -> tuple[Book | None, Report]:
         book, report = read_book(root)
     except BookError as exc:  # the reader stops at a file it cannot read: nothing to walk
         return None, Report(list(exc.diagnostics))
-    for _name, apply in PASSES:
-        try:
-            apply(book, report)
-        except BookError as exc:
-            report.items.extend(exc.diagnostics)
-            break
-        except Exception:
-            if report.errors:
-                break  # a pass tripping over what an earlier error left: that error explains it
-            raise
+    run_all(book, report, keep_going=True)
     hints.run(book, report)
     empty_chapters(book, report)
     hidden_chapters(book, report)

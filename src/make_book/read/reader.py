@@ -56,7 +56,7 @@ def check_fonts(root: Path) -> None:
     folder = root / "styles" / "fonts"
     if not folder.is_dir():
         return
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # deferred: only a project with fonts of its own pays for it
 
     report = Report()
     for path in sorted(folder.iterdir()):

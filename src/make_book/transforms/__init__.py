@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from make_book.core.diagnostics import Report
+from make_book.core.diagnostics import BookError, Report
 from make_book.core.model import Book
 from make_book.transforms import ids, images, notes, sanitize, typeset, xrefs
 
@@ -24,8 +24,23 @@ PASSES: list[tuple[str, Pass]] = [
 ]
 
 
-def run_all(book: Book, report: Report) -> None:
-    """Run every pass in order; stop at the first pass that recorded errors."""
+def run_all(book: Book, report: Report, keep_going: bool = False) -> None:
+    """Run every pass in order; a build stops at the first pass that recorded errors.
+
+    `keep_going` (make-book check) runs the later passes too, so that one check reports as
+    much as it can; it stops only at a pass that cannot go on (it raised), and a pass that
+    trips over what an earlier error left is not a crash: that error explains it."""
     for _name, apply in PASSES:
-        apply(book, report)
-        report.raise_if_errors()
+        try:
+            apply(book, report)
+        except BookError as exc:
+            if not keep_going:
+                raise
+            report.items.extend(exc.diagnostics)
+            return
+        except Exception:
+            if keep_going and report.errors:
+                return
+            raise
+        if not keep_going:
+            report.raise_if_errors()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from make_book.core.diagnostics import Report
+from make_book.core.log import log
 from make_book.core.model import Book
 from make_book.transforms.typography import apply_typography, typeset
 
 
 def run(book: Book, report: Report) -> None:
+    """Typeset every text node, title, summary and image description in the book's language."""
     lang = book.config.lang
     counts: Counter[str] = Counter()
     for chapter in book.documents():
@@ -28,4 +30,4 @@ def run(book: Book, report: Report) -> None:
     for target in book.targets.values():
         if target.title:
             target.title = typeset(target.title, lang)
-    book.stats["typography"] = dict(counts)
+    log.debug("typography: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
