@@ -280,7 +280,7 @@ def test_new_in_a_book_without_parts(book: Path) -> None:
 
 def test_init_then_build(tmp_path: Path, mini_book: Built) -> None:
     root = tmp_path / "essai"
-    result = run("init", str(root), "--title", 'Un "essai"')
+    result = run("init", str(root), "--title", 'Un "essai"', "--lang", "fr")
     assert result.exit_code == 0, result.output
     assert (root / ".gitignore").read_text(encoding="utf-8") == "dist/\n.cache/\n"
     assert 'title = "Un \\"essai\\""' in (root / "manuscript" / "book.toml").read_text(
@@ -289,14 +289,14 @@ def test_init_then_build(tmp_path: Path, mini_book: Built) -> None:
     build = run("build", str(warm(root, mini_book)), "--format", "epub,html")
     assert build.exit_code == 0, build.output
     assert "warning" not in build.stderr  # the sample is a clean book
-    assert built(root) == ["html", "un-essai-1-premiere-partie.epub", "un-essai.epub"]
+    assert built(root) == ["html", "un-essai-1-premiers-pas.epub", "un-essai.epub"]
     again = run("init", str(root))
     assert again.exit_code == 1 and "already exists and is not empty" in again.stderr
     volume = run("build", str(root), "--edition", "part-1", "--format", "epub", "--out",
                  str(root / "volume"))
     assert volume.exit_code == 0
     assert sorted(p.name for p in (root / "volume").iterdir()) == [
-        "un-essai-1-premiere-partie.epub"]
+        "un-essai-1-premiers-pas.epub"]
     assert run("build", str(root), "--edition", "part-2", "--format", "epub").exit_code == 1
 
 

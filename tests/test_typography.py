@@ -190,17 +190,27 @@ def test_apostrophe() -> None:
     assert typeset("don't", "en") == "don\u2019t"
 
 
-@pytest.mark.parametrize("lang", ["fr", "en", "de"])
-def test_ellipsis_and_dashes(lang: str) -> None:
+EM, EN = "\u2014", "\u2013"
+
+
+@pytest.mark.parametrize(("lang", "aside"), [
+    ("fr", EN), ("fr-CA", EN), ("en", EM), ("en-US", EM), ("en-GB", EN), ("de", EN),
+    ("de-CH", EN), ("es", EM), ("it", EN), ("pt", EM), ("pt-BR", EM), ("nl", EN), ("xx", EM)])
+def test_ellipsis_and_the_language_s_aside_dash(lang: str, aside: str) -> None:
+    """`---`, and `--` between spaces, are an aside: the spaced en dash of French, German,
+    Italian, Dutch and British houses, the em dash of American, Spanish and Portuguese ones;
+    `--` between figures is always the en dash of a range."""
     assert typeset("Alors... bon", lang) == "Alors\u2026 bon"
     assert typeset("pages 10--12", lang) == "pages 10\u201312"
-    assert typeset("oui --- non", lang) == "oui \u2014 non"
-    assert typeset("a -- b", lang) == "a \u2013 b"
+    assert typeset("oui --- non", lang) == f"oui {aside} non"
+    assert typeset("a -- b", lang) == f"a {aside} b"
 
 
 def test_dash_counters() -> None:
-    root = tree("<p>a -- b --- c ... d</p>")
-    assert apply_typography(root, "fr") == Counter(en_dash=1, em_dash=1, ellipsis=1)
+    root = tree("<p>a -- b --- c ... d 10--12</p>")
+    assert apply_typography(root, "fr") == Counter(en_dash=3, ellipsis=1)
+    root = tree("<p>a -- b --- c ... d 10--12</p>")
+    assert apply_typography(root, "en") == Counter(en_dash=1, em_dash=2, ellipsis=1)
 
 
 # -- fr-CA, fr-CH ------------------------------------------------------------------------------
@@ -229,7 +239,7 @@ def test_fr_ch() -> None:
 def test_english_quotes_and_apostrophes() -> None:
     typed = "She said \"it's 'fine' now\" -- really... And the students' books."
     assert typeset(typed, "en") == (
-        "She said \u201cit\u2019s \u2018fine\u2019 now\u201d \u2013 really\u2026"
+        "She said \u201cit\u2019s \u2018fine\u2019 now\u201d \u2014 really\u2026"
         " And the students\u2019 books."
     )
 
@@ -241,11 +251,26 @@ def test_english_spaces_before_punctuation_left_as_typed(lang: str) -> None:
     assert typeset("«mot»", lang) == "«mot»"
 
 
-def test_other_language_quotes_and_no_spacing() -> None:
-    assert typeset('Er sagt "ja" -- oder? Na ja...', "de") == (
-        "Er sagt \u201cja\u201d \u2013 oder? Na ja\u2026"
-    )
-    assert typeset("l'art", "it") == "l\u2019art"
+@pytest.mark.parametrize(("lang", "outer", "inner"), [
+    ("en", "\u201c\u201d", "\u2018\u2019"), ("en-GB", "\u2018\u2019", "\u201c\u201d"),
+    ("de", "\u201e\u201c", "\u201a\u2018"), ("de-CH", "\u00ab\u00bb", "\u2039\u203a"),
+    ("es", "\u00ab\u00bb", "\u201c\u201d"), ("it", "\u00ab\u00bb", "\u201c\u201d"),
+    ("pt", "\u00ab\u00bb", "\u201c\u201d"), ("pt-BR", "\u201c\u201d", "\u2018\u2019"),
+    ("nl", "\u201c\u201d", "\u2018\u2019")])
+def test_each_language_s_quotation_marks_two_deep(lang: str, outer: str, inner: str) -> None:
+    """`"` is the outer mark (the inner one inside an outer quotation), `'` the inner mark,
+    with no space inside them, and an apostrophe stays an apostrophe."""
+    typed = 'Er sagt "ja, \'nein\' und "vielleicht"" -- oder? Na ja... l\'art'
+    dash = "\u2014" if lang in ("en", "es", "pt", "pt-BR") else "\u2013"
+    assert typeset(typed, lang) == (
+        f"Er sagt {outer[0]}ja, {inner[0]}nein{inner[1]} und {inner[0]}vielleicht{inner[1]}"
+        f"{outer[1]} {dash} oder? Na ja\u2026 l\u2019art")
+
+
+def test_german_marks_the_author_typed_are_kept() -> None:
+    """„ opens and “ closes in German: a typed “ after „ is a closing mark, not an opening one."""
+    typed = 'Sie sagte \u201eHallo\u201c und dann "Tsch\u00fcss".'
+    assert typeset(typed, "de") == "Sie sagte \u201eHallo\u201c und dann \u201eTsch\u00fcss\u201c."
 
 
 def test_english_tree_counts() -> None:
@@ -352,8 +377,7 @@ def test_counters_per_rule() -> None:
         guillemets=1,
         apostrophe=1,
         ellipsis=1,
-        en_dash=1,
-        em_dash=1,
+        en_dash=2,
         space_inside_guillemets=2,
         space_normalised=4,
     )

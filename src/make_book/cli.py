@@ -328,20 +328,25 @@ def stats(path: Path, json_output: bool) -> None:
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("directory", type=PATH_ARG)
-@click.option("--title", default="Mon livre", show_default=True, help="The book's title.")
+@click.option("--title", default=None, help="The book's title (default: « My Book » in the "
+              "book's language).")
+@click.option("--lang", default="en", show_default=True, metavar="TAG",
+              help="The book's language: en, fr, de, es, it, pt, nl, or a regional tag such "
+              "as fr-CA, de-CH, pt-BR, en-GB. The sample is in English, French or German.")
 @debug_option
-def init(directory: Path, title: str) -> None:
+def init(directory: Path, title: str | None, lang: str) -> None:
     """Create a new project with a sample manuscript, ready to build.
 
     \b
     Examples:
-      make-book init mon-livre
-      make-book init essai --title "Intelligence abondante"
+      make-book init my-book
+      make-book init mon-livre --lang fr --title "Intelligence abondante"
+      make-book init mein-buch --lang de
     """
     from make_book.commands.init import init as command
     from make_book.commands.ui import err_console, shown
 
-    written = command(directory, title)
+    written = command(directory, title, lang)
     console = err_console()
     console.print(f"created {shown(directory)} ({len(written)} files)", markup=False)
     console.print(f"next: cd {shown(directory)} && make-book build   (or make-book serve)",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from make_book.core.diagnostics import Report
+import pyphen
+
+from make_book.core.diagnostics import Report, line_of
+from make_book.core.locales import SUPPORTED, supported
 from make_book.core.log import log
 from make_book.core.model import Book
 from make_book.transforms.typography import apply_typography, typeset
@@ -13,6 +16,8 @@ from make_book.transforms.typography import apply_typography, typeset
 def run(book: Book, report: Report) -> None:
     """Typeset every text node, title, summary and image description in the book's language."""
     lang = book.config.lang
+    if not supported(lang):
+        unsupported_language(book, report)
     counts: Counter[str] = Counter()
     for chapter in book.documents():
         counts.update(apply_typography(chapter.body, lang))
@@ -31,3 +36,19 @@ def run(book: Book, report: Report) -> None:
         if target.title:
             target.title = typeset(target.title, lang)
     log.debug("typography: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def unsupported_language(book: Book, report: Report) -> None:
+    """W003: a language make-book has no table for gets English labels and quotation marks."""
+    lang = book.config.lang
+    toml = book.root / "manuscript" / "book.toml"
+    try:
+        line = line_of(toml.read_text(encoding="utf-8"), "lang")
+    except OSError:
+        line = None
+    hyphenation = ("its hyphenation from Pyphen" if pyphen.language_fallback(
+        lang.replace("-", "_")) else "no hyphenation (Pyphen has no dictionary for it)")
+    report.warn("W003", f"language `{lang}` has no table in make-book: the editions get English "
+                f"labels and quotation marks, and {hyphenation}", toml, line,
+                hint=f"make-book speaks {', '.join(SUPPORTED[:-1])} and {SUPPORTED[-1]}, with "
+                "regions such as fr-CA, de-CH, pt-BR and en-GB")

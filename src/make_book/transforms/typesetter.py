@@ -17,11 +17,17 @@ French (``fr``, ``fr-*``):
   English curly quotes “ ” typed at the outer level become « » too.  ``'`` is always an
   apostrophe (’).
 
-English (``en``, ``en-*``) and every other language: “ ” for ``"``, ‘ ’ for ``'`` used as a
-quote (the way an English author types a nested quotation), ’ for the apostrophe; spaces around
-punctuation are left exactly as typed.
+Every other language: ``"`` becomes the language's outer quotation mark (its inner mark inside
+an outer quotation), ``'`` used as a quote its inner mark, and ’ the apostrophe, with no space
+inside the marks (see _QUOTES and its sources): “ ” ‘ ’ in English, ‘ ’ “ ” in British English,
+„ “ ‚ ‘ in German, « » ‹ › in Swiss German, « » “ ” in Spanish, Italian and Portuguese,
+“ ” ‘ ’ in Brazilian Portuguese and Dutch; a language without a table is set as English. Marks
+the author typed are kept. Spaces around punctuation are left exactly as typed: only French
+puts a space before ; ! ? and :.
 
-All languages: ``...`` → …, ``---`` → —, ``--`` → – (as pandoc's ``smart`` extension does).
+All languages: ``...`` → …; ``---``, and ``--`` between spaces, → the language's aside dash
+(the spaced en dash – of French, German, Italian, Dutch and British houses, the em dash — of
+American, Spanish and Portuguese ones); any other ``--`` → – (a range: 10–12).
 
 Nothing is changed inside ``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``script``, ``style``,
 ``math``, ``svg`` (nor pandoc's ``class="math"`` spans), in URLs, e-mail addresses or times, nor
@@ -130,20 +136,52 @@ class Profile:
     insert_high: bool = False  # add that space when the author typed none
     colon_space: str = ""
     guillemet_space: str = ""
+    # Outer and inner quotation marks (what `"` and `'` become, outside French).
+    primary: tuple[str, str] = ("\u201c", "\u201d")
+    secondary: tuple[str, str] = ("\u2018", "\u2019")
+    # The dash of an aside (`---`, or `--` between spaces); `--` elsewhere is an en dash.
+    aside_dash: str = "\u2014"
+
+
+# Quotation marks and the aside dash, by language and region (None: every region). Sources:
+# Duden (de: „ “ ‚ ‘, Gedankenstrich –), Swiss usage (de-CH: « » ‹ ›), Real Academia Española
+# (es: « » “ ”, raya —), Accademia della Crusca / Treccani (it: « » “ ”, lineetta –), Portuguese
+# and Brazilian usage (pt: « » “ ”, pt-BR: “ ” ‘ ’, travessão —), Taalunie (nl: “ ” ‘ ’,
+# gedachtestreepje –), Chicago (en: “ ” ‘ ’, em dash) and New Hart's Rules (en-GB: ‘ ’ “ ”,
+# spaced en dash).
+_QUOTES: dict[tuple[str, str | None], tuple[tuple[str, str], tuple[str, str], str]] = {
+    ("en", None): (("\u201c", "\u201d"), ("\u2018", "\u2019"), "\u2014"),
+    ("en", "gb"): (("\u2018", "\u2019"), ("\u201c", "\u201d"), "\u2013"),
+    ("de", None): (("\u201e", "\u201c"), ("\u201a", "\u2018"), "\u2013"),
+    ("de", "ch"): (("\u00ab", "\u00bb"), ("\u2039", "\u203a"), "\u2013"),
+    ("de", "li"): (("\u00ab", "\u00bb"), ("\u2039", "\u203a"), "\u2013"),
+    ("es", None): (("\u00ab", "\u00bb"), ("\u201c", "\u201d"), "\u2014"),
+    ("it", None): (("\u00ab", "\u00bb"), ("\u201c", "\u201d"), "\u2013"),
+    ("pt", None): (("\u00ab", "\u00bb"), ("\u201c", "\u201d"), "\u2014"),
+    ("pt", "br"): (("\u201c", "\u201d"), ("\u2018", "\u2019"), "\u2014"),
+    ("nl", None): (("\u201c", "\u201d"), ("\u2018", "\u2019"), "\u2013"),
+}
+
+
+# Every character other_quote reads: straight quotes and the marks of every language above.
+_QUOTE_CHARS = frozenset("\"'\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb\u2039\u203a")
 
 
 @lru_cache(maxsize=64)
 def profile_for(lang: str) -> Profile:
     """Map a BCP 47 tag (``fr``, ``fr_CA``, ``fr-Latn-CH``…) to its rules."""
     parts = lang.replace("_", "-").lower().split("-")
-    if parts[0] != "fr":
-        return Profile(french=False)
     region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
+    if parts[0] != "fr":
+        marks = _QUOTES.get((parts[0], region)) or _QUOTES.get((parts[0], None)) \
+            or _QUOTES[("en", None)]
+        return Profile(False, primary=marks[0], secondary=marks[1], aside_dash=marks[2])
+    # French houses set asides between spaced en dashes (Lexique de l'Imprimerie nationale).
     if region == "ca":
-        return Profile(True, NNBSP, False, NBSP, NBSP)
+        return Profile(True, NNBSP, False, NBSP, NBSP, aside_dash="\u2013")
     if region == "ch":
-        return Profile(True, NNBSP, True, NNBSP, NNBSP)
-    return Profile(True, NNBSP, True, NBSP, NNBSP)
+        return Profile(True, NNBSP, True, NNBSP, NNBSP, aside_dash="\u2013")
+    return Profile(True, NNBSP, True, NBSP, NNBSP, aside_dash="\u2013")
 
 
 @dataclass(slots=True)
@@ -353,52 +391,82 @@ class Engine:
         self.emit(c, self.owner[i])
         return i + 1
 
-    # -- English (and default) quotes ----------------------------------------------------------
+    # -- Quotes outside French: the language's outer and inner marks -------------------------
 
-    def english_quote(self, i: int, c: str) -> int:
+    def close_mark(self, quote: _Quote) -> str:
+        return (self.p.primary if quote.kind == "double" else self.p.secondary)[1]
+
+    def other_quote(self, i: int, c: str) -> int:
+        """`"` becomes the outer mark (the inner one inside an outer quotation), `'` the inner
+        mark (or an apostrophe); marks the author typed are kept and followed."""
         out = c
+        primary, secondary = self.p.primary, self.p.secondary
         if c == '"':
             if self.is_opening(i):
-                self.stack.append(_Quote("double", True, True))
-                out = "“"
+                nested = any(q.kind == "double" for q in self.stack)
+                self.stack.append(_Quote("single" if nested else "double", True, True))
+                out = (secondary if nested else primary)[0]
                 self.counts["curly_quotes"] += 1
             else:
-                opener = self.pop_quote(frozenset({"double"}))
-                out = "”"
+                opener = self.pop_straight()
+                out = self.close_mark(opener) if opener else primary[1]
                 if opener is None or not opener.converted:
                     self.counts["curly_quotes"] += 1
         elif c == "'":
-            out = self.english_single(i)
-        elif c == "“":
+            out = self.other_single(i)
+        elif self.stack and c == self.close_mark(self.stack[-1]) and not self.stack[-1].converted:
+            self.stack.pop()  # a mark the author typed closes the quotation they opened
+        elif c in (primary[0], "\u201c", "\u201e", "\u00ab"):
             self.stack.append(_Quote("double", False, False))
-        elif c == "”":
-            self.pop_quote(frozenset({"double"}))
-        elif c == "‘":
+        elif c in (secondary[0], "\u2018", "\u201a", "\u2039"):
             self.stack.append(_Quote("single", False, False))
-        elif c == "’" and self.closes_single(i):
+        elif c in ("\u201d", "\u00bb"):
+            self.pop_quote(frozenset({"double"}))
+        elif c == "\u2019" and self.closes_single(i):
             self.stack.pop()
         self.emit(out, self.owner[i])
         return i + 1
+
+    def pop_straight(self) -> _Quote | None:
+        """Close the innermost quotation a straight `"` opened (and any left open inside)."""
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].straight:
+                quote = self.stack[depth]
+                del self.stack[depth:]
+                return quote
+        return None
 
     def closes_single(self, i: int) -> bool:
         nxt = self.peek(i)
         right = nxt is None or nxt in _SPACES or nxt in _CLOSING_PUNCT
         return right and bool(self.stack) and self.stack[-1].kind == "single"
 
-    def english_single(self, i: int) -> str:
+    def other_single(self, i: int) -> str:
         prev, nxt = self.prev(), self.peek(i)
         left = prev is None or prev in _SPACES or prev in _OPENING_PUNCT
         right = nxt is None or nxt in _SPACES or nxt in _CLOSING_PUNCT
         if left and not right:
             self.stack.append(_Quote("single", True, False))
             self.counts["curly_quotes"] += 1
-            return "‘"
+            return self.p.secondary[0]
         if self.closes_single(i):
             if not self.stack.pop().converted:
                 self.counts["curly_quotes"] += 1
-            return "’"
+            return self.p.secondary[1]
         self.counts["apostrophe"] += 1  # don't, the students' books
-        return "’"
+        return "\u2019"
+
+    # -- dashes --------------------------------------------------------------------------------
+
+    def dash(self, i: int, length: int) -> int:
+        """`---`, or `--` between spaces, is the language's aside dash; other `--` (10--12)
+        an en dash."""
+        prev, after = self.prev(), self.text[i + length] if i + length < len(self.text) else None
+        spaced = (prev is None or prev in _SPACES) and (after is None or after in _SPACES)
+        char = self.p.aside_dash if length == 3 or spaced else "\u2013"
+        self.emit(char, self.owner[i])
+        self.counts["em_dash" if char == "\u2014" else "en_dash"] += 1
+        return i + length
 
     # -- main loop -----------------------------------------------------------------------------
 
@@ -416,13 +484,9 @@ class Engine:
                 self.counts["ellipsis"] += 1
                 i += 3
             elif c == "-" and text.startswith("---", i) and self.free(i, 3):
-                self.emit("—", owner[i])
-                self.counts["em_dash"] += 1
-                i += 3
+                i = self.dash(i, 3)
             elif c == "-" and text.startswith("--", i) and self.free(i, 2):
-                self.emit("–", owner[i])
-                self.counts["en_dash"] += 1
-                i += 2
+                i = self.dash(i, 2)
             elif c == "'" and french:
                 self.emit("’", owner[i])
                 self.counts["apostrophe"] += 1
@@ -431,8 +495,8 @@ class Engine:
                 i = self.french_quote(i, c)
             elif french and c in _MARKS:
                 i = self.french_mark(i, c)
-            elif not french and c in "\"'“”‘’":
-                i = self.english_quote(i, c)
+            elif not french and c in _QUOTE_CHARS:
+                i = self.other_quote(i, c)
             else:
                 self.emit(c, owner[i])
                 i += 1

@@ -11,7 +11,7 @@ from lxml import etree, html
 
 from make_book.core.editions import Doc
 from make_book.core.files import PACKAGE_STYLES
-from make_book.core.locales import ordinal_part, strings
+from make_book.core.locales import long_date, ordinal_part, strings
 from make_book.core.model import Book, Element
 
 
@@ -88,6 +88,7 @@ def template_env() -> Environment:
                       autoescape=select_autoescape(["html", "xhtml", "xml"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["ordinal_part"] = ordinal_part
+    env.filters["long_date"] = long_date  # {{ date|long_date(lang) }}: « 26 novembre 2026 »
     return env
 
 
