@@ -383,6 +383,31 @@ def clean(path: Path, out: Path | None) -> None:
         console.print("nothing to remove", markup=False)
 
 
+@main.command(epilog=EXIT_CODES)
+@debug_option
+def doctor() -> None:
+    """Say what this machine has of what make-book uses, and the line that installs the rest.
+
+    \b
+    Building needs Python 3.11+, pandoc and WeasyPrint with Pango and HarfBuzz; `check --epub`
+    needs Java; the accessibility checks need Chromium and Node.js. Exit code 3 when
+    something a build needs is missing.
+
+    \b
+    Example:
+      make-book doctor
+    """
+    from make_book.commands.doctor import findings, report
+    from make_book.commands.ui import out_console
+
+    lines, ready = report(findings())
+    console = out_console()
+    for line in lines:
+        console.print(line, markup=False)
+    if not ready:
+        raise ToolMissingError("something a build needs is missing: see the MISSING lines")
+
+
 from make_book.commands.release import release  # noqa: E402  (defined in its own module)
 
 main.add_command(release)
