@@ -25,7 +25,8 @@ from PIL import Image as PILImage
 from make_book.assets.cards import icon, social_card
 from make_book.assets.covers import cover_spec
 from make_book.assets.fonts import convert_fonts, font_face_css, font_files, font_licences
-from make_book.assets.renditions import web_renditions
+from make_book.assets.renditions import WEB_WIDTHS, web_renditions
+from make_book.core.artifacts import Artifact
 from make_book.core.editions import Doc, Edition, documents
 from make_book.core.editions import editions as all_editions
 from make_book.core.locales import ordinal_part
@@ -42,13 +43,15 @@ from make_book.writers.common import (
 )
 from make_book.writers.context import BuildContext
 
-BODY_WIDTHS = (480, 960, 1600)
 COVER_WIDTHS = (320, 640)
 BODY_SIZES = "(min-width: 40rem) 36rem, calc(100vw - 2.5rem)"
 HERO_SIZES = "(min-width: 60rem) 52rem, calc(100vw - 2.5rem)"
 COVER_SIZES = "(min-width: 64rem) 13rem, (min-width: 36rem) 40vw, 6rem"
 HERO_COVER_SIZES = "(min-width: 48rem) 18rem, 60vw"
-DOWNLOAD_LABELS = ("web_epub", "web_pdf_screen", "web_pdf_print", "web_pdf_cover")
+# What the site offers, in the order of reading preference, with the label of each.
+DOWNLOAD_LABELS = {("epub", None): "web_epub", ("pdf", "screen"): "web_pdf_screen",
+                   ("pdf", "print"): "web_pdf_print", ("pdf", "cover"): "web_pdf_cover"}
+MEDIA_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf"}
 BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "figcaption", "dt", "dd", "td", "th",
           "blockquote")
 
@@ -57,12 +60,14 @@ BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "figcaption", "dt", "dd", "td
 # Entry point
 
 
-def write(book: Book, editions: list[Edition], ctx: BuildContext) -> list[Path]:
-    """Write the site into ctx.staging/html for the omnibus (or the one volume chosen)."""
+def write(book: Book, edition: Edition, ctx: BuildContext,
+          inputs: list[Artifact]) -> list[Artifact]:
+    """Write the edition's site (the omnibus's, or the one volume's chosen) into
+    ctx.staging/html, offering for download every EPUB and PDF among inputs."""
     out = ctx.staging / "html"
     out.mkdir(parents=True, exist_ok=True)
-    Site(book, editions[0], ctx, out).build()
-    return [out]
+    Site(book, edition, ctx, out, inputs).build()
+    return [Artifact(edition.key, "html", "web", out)]
 
 
 @dataclass
@@ -98,8 +103,10 @@ class DownloadGroup:
 class Site:
     """Renders one edition as a site: assets first, then every page, then the index files."""
 
-    def __init__(self, book: Book, edition: Edition, ctx: BuildContext, out: Path) -> None:
+    def __init__(self, book: Book, edition: Edition, ctx: BuildContext, out: Path,
+                 offered: list[Artifact]) -> None:
         self.book, self.edition, self.ctx, self.out = book, edition, ctx, out
+        self.offered = offered  # the EPUBs and PDFs for downloads/
         self.t = locale(book)
         self.lang = book.config.lang
         self.env = template_env()
@@ -162,7 +169,7 @@ class Site:
         releases the GIL while it decodes, resizes and encodes)."""
         jobs: dict[tuple[str, str], tuple[Image, tuple[int, ...], Path]] = {}
         for image in self.ctx.images_for(self.edition):
-            jobs[("picture", image.name)] = (image, BODY_WIDTHS, self.out / "images")
+            jobs[("picture", image.name)] = (image, WEB_WIDTHS, self.out / "images")
         for key, path in sorted(self.ctx.covers.items()):
             jobs[("cover", key)] = (_cover_image(key, path), COVER_WIDTHS, self.out / "covers")
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -172,24 +179,27 @@ class Site:
             (self.pictures if kind == "picture" else self.covers)[name] = future.result()
 
     def _downloads(self) -> list[DownloadGroup]:
-        """Every EPUB and PDF this build wrote (the other writers ran first), by edition."""
+        """Copy every EPUB and PDF the site is given into downloads/ and list them by
+        edition, the editions in the book's order, each edition's files in DOWNLOAD_LABELS'
+        order."""
         every = all_editions(self.book)
-        order = {e.slug: i for i, e in enumerate(every)}
+        order = {e.key: i for i, e in enumerate(every)}
+        ranks = list(DOWNLOAD_LABELS)
+        offered = [a for a in self.offered if (a.format, a.variant) in DOWNLOAD_LABELS]
         groups: dict[str, DownloadGroup] = {}
-        found = [*self.ctx.staging.glob("*.epub"), *self.ctx.staging.glob("*.pdf")]
-        for path in sorted(found, key=lambda p: (order.get(_kind(p)[1], len(order)),
-                                                 _kind(p)[0], p.name)):
-            rank, slug = _kind(path)
-            data = path.read_bytes()
-            self._write_bytes(f"downloads/{path.name}", data)
-            edition = next((e for e in every if e.slug == slug), None)
-            group = groups.setdefault(slug, DownloadGroup(
-                edition.title if edition else slug, self._edition_line(edition)))
+        for artifact in sorted(offered, key=lambda a: (order.get(a.edition, len(order)),
+                                                       ranks.index((a.format, a.variant)),
+                                                       a.path.name)):
+            data = artifact.path.read_bytes()
+            self._write_bytes(f"downloads/{artifact.path.name}", data)
+            edition = next((e for e in every if e.key == artifact.edition), None)
+            group = groups.setdefault(artifact.edition, DownloadGroup(
+                edition.title if edition else artifact.edition, self._edition_line(edition)))
+            label = DOWNLOAD_LABELS[(artifact.format, artifact.variant)]
             group.files.append(Download(
-                f"downloads/{path.name}", self.t[DOWNLOAD_LABELS[rank]],
-                self._size(len(data)), hashlib.sha256(data).hexdigest(),
-                "application/epub+zip" if path.suffix == ".epub" else "application/pdf",
-                is_book=DOWNLOAD_LABELS[rank] != "web_pdf_cover"))
+                f"downloads/{artifact.path.name}", self.t[label], self._size(len(data)),
+                hashlib.sha256(data).hexdigest(), MEDIA_TYPES[artifact.format],
+                is_book=label != "web_pdf_cover"))
         return list(groups.values())
 
     def _edition_line(self, edition: Edition | None) -> str | None:
@@ -493,17 +503,6 @@ class Site:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers on the model
-
-
-def _kind(path: Path) -> tuple[int, str]:
-    """(rank in DOWNLOAD_LABELS, edition slug) from a file name the EPUB and PDF writers
-    chose: `<slug>.epub`, `<slug>-screen.pdf`, `<slug>.pdf`, `<slug>-cover.pdf`."""
-    if path.suffix == ".epub":
-        return 0, path.stem
-    for rank, suffix in ((1, "-screen"), (3, "-cover")):
-        if path.stem.endswith(suffix):
-            return rank, path.stem.removesuffix(suffix)
-    return 2, path.stem
 
 
 def _part_href(pages: list[Page], part: Part) -> str | None:
