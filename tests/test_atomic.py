@@ -50,7 +50,7 @@ def test_a_build_stopped_in_a_writer_changes_nothing(tmp_path: Path,
     before = last_good(root)
     staged: list[str] = []
 
-    def broken(book, chosen, ctx):  # noqa: ANN001, ANN202
+    def broken(book, edition, ctx, inputs):  # noqa: ANN001, ANN202
         staged.extend(p.name for p in ctx.staging.iterdir())
         raise stop
 

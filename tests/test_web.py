@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 from tinyhtml5.parser import HTMLParser
 
 from make_book.build.pipeline import build
+from make_book.core.artifacts import Artifact
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -91,8 +92,8 @@ def _serve(folder: Path, running: list[ThreadingHTTPServer]) -> str:
 def series(tmp_path_factory: pytest.TempPathFactory,
            servers: list[ThreadingHTTPServer]) -> Site:
     """The real series with its omnibus EPUB, which the downloads block must list (the PDF
-    writer and the volume are left out for time: test_every_staged_file_is_offered covers
-    them)."""
+    writer and the volume are left out for time: test_every_epub_and_pdf_given_is_offered
+    covers them)."""
     root = _copy_series(tmp_path_factory.mktemp("series"))
     build(root, root / "dist", ("epub", "html"), edition="omnibus")
     html = root / "dist" / "html"
@@ -311,9 +312,9 @@ def _tree(folder: Path) -> dict[Path, bytes]:
             if p.is_file()}
 
 
-def _rewrite(root: Path, staging: Path, files: dict[str, bytes]) -> Path:
-    """Run the web writer alone on the project at root, as the pipeline would after the
-    EPUB and PDF writers had left `files` in the staging folder."""
+def _rewrite(root: Path, staging: Path, offered: list[tuple[Artifact, bytes]]) -> Path:
+    """Run the web writer alone on the project at root, as the pipeline would once the EPUB
+    and PDF writers had written `offered` into the staging folder and returned its records."""
     from make_book.build.covers import plan_covers
     from make_book.build.jobs import run_jobs
     from make_book.build.pipeline import load
@@ -326,9 +327,13 @@ def _rewrite(root: Path, staging: Path, files: dict[str, bytes]) -> Path:
                        epoch=0)
     run_jobs(plan_covers(book, ctx, editions(book)))
     staging.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (staging / name).write_bytes(data)
-    assert web.write(book, editions(book), ctx) == [staging / "html"]
+    records = []
+    for artifact, data in offered:
+        path = staging / artifact.path.name
+        path.write_bytes(data)
+        records.append(artifact.moved(path))
+    made = web.write(book, editions(book)[0], ctx, records)
+    assert made == [Artifact("omnibus", "html", "web", staging / "html")]
     return staging / "html"
 
 
@@ -341,7 +346,8 @@ def test_identical_output_and_cached_renditions(series: Site, notes_book: Site,
     # The default fonts come converted (make_book/web_fonts): none is converted or cached.
     assert not any("web-fonts" in str(p) for p in cached)
     assert any("renditions" in str(p) for p in cached)
-    epubs = {p.name: p.read_bytes() for p in (series.root / "dist").glob("*.epub")}
+    epubs = [(Artifact("omnibus", "epub", None, p), p.read_bytes())
+             for p in (series.root / "dist").glob("*.epub")]
     again = _rewrite(series.root, tmp_path / "series", epubs)
     assert _tree(again) == _tree(series.html)
     assert {p: p.stat().st_mtime_ns for p in cached} == cached
@@ -349,15 +355,18 @@ def test_identical_output_and_cached_renditions(series: Site, notes_book: Site,
     assert _tree(notes_book.html) == _tree(tmp_path / "notes" / "html")
 
 
-def test_every_staged_file_is_offered(series: Site, tmp_path: Path) -> None:
-    """Every EPUB and PDF in the staging folder, grouped by edition, in reading preference:
-    EPUB, screen PDF, print PDF, printer's cover."""
+def test_every_epub_and_pdf_given_is_offered(series: Site, tmp_path: Path) -> None:
+    """Every EPUB and PDF the web writer is given the records of, grouped by edition, in
+    reading preference: EPUB, screen PDF, print PDF, printer's cover."""
     slug = "intelligence-abondante"
     volume = "intelligence-abondante-3-quand-l-execution-s-effondre"
-    names = [f"{slug}.pdf", f"{slug}-cover.pdf", f"{volume}.epub", f"{slug}-screen.pdf",
-             f"{slug}.epub"]
-    site = _rewrite(series.root, tmp_path, {n: b"%" * 1500 * (i + 1)
-                                            for i, n in enumerate(names)})
+    records = [Artifact("omnibus", "pdf", "print", Path(f"{slug}.pdf")),
+               Artifact("omnibus", "pdf", "cover", Path(f"{slug}-cover.pdf")),
+               Artifact("part-3", "epub", None, Path(f"{volume}.epub")),
+               Artifact("omnibus", "pdf", "screen", Path(f"{slug}-screen.pdf")),
+               Artifact("omnibus", "epub", None, Path(f"{slug}.epub"))]
+    site = _rewrite(series.root, tmp_path, [(r, b"%" * 1500 * (i + 1))
+                                            for i, r in enumerate(records)])
     home = _doc(site / "index.html")
     labels = [(Path(a.get("href")).name, a.text) for a in _select(home, "li.download a")]
     assert labels == [(f"{slug}.epub", "EPUB"), (f"{slug}-screen.pdf", "PDF pour l’écran"),

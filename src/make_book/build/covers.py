@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from functools import partial
-from pathlib import Path
 
 from make_book import __version__
 from make_book.assets.covers import DRAWING_VERSION, CoverSpec, cover_spec, jpeg_bytes, render_cover
 from make_book.assets.wrapcover import page_count, wrap_spec, write_wrap_cover
 from make_book.build.jobs import Job
+from make_book.core.artifacts import Artifact
 from make_book.core.editions import Edition
 from make_book.core.locales import strings
 from make_book.core.model import Book
@@ -22,12 +22,15 @@ from make_book.core.store import ContentCache
 from make_book.writers.context import BuildContext
 
 
-def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, print_pdf: Path) -> Path:
-    """`<print pdf>-cover.pdf`: the wrap-around cover, its spine sized by the page count."""
-    spec = wrap_spec(book, ed, cover_spec(book, ed), page_count(print_pdf),
+def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, printed: Artifact) -> Artifact:
+    """Write `<print pdf>-cover.pdf`, the wrap-around cover, its spine sized by the print
+    PDF's page count (from its record), and return its record."""
+    pages = printed.pages if printed.pages is not None else page_count(printed.path)
+    spec = wrap_spec(book, ed, cover_spec(book, ed), pages,
                      strings(book.config.lang)["forthcoming"])
-    return write_wrap_cover(spec, print_pdf.with_name(f"{print_pdf.stem}-cover.pdf"),
+    path = write_wrap_cover(spec, printed.path.with_name(f"{printed.path.stem}-cover.pdf"),
                             ContentCache(ctx.cache), ed.title)
+    return Artifact(ed.key, "pdf", "cover", path, page_count(path))
 
 
 def cover_specs(book: Book, every: list[Edition]) -> dict[str, CoverSpec]:

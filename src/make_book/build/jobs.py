@@ -4,8 +4,9 @@ WeasyPrint lays a document out on one core, and a book has several (print and sc
 omnibus and each volume): processes, not threads, are what use the other cores. Each job runs
 in a child forked from the build, so it starts with the Book already read and transformed
 (lxml trees cannot be pickled, and reading the manuscript again would cost seconds); only its
-result, small and picklable, comes back. A job starts when the jobs it needs have finished and
-their results have been handed to the build (the print PDF's page breaks before the EPUB).
+result, small and picklable, comes back. A job starts when the jobs it needs have finished,
+and is given the results of those it `uses` (the print PDF's record, with its page breaks, for
+the EPUB).
 
 MAKE_BOOK_JOBS sets the number of processes (1 runs every job in the build's own process);
 by default, one per core the build may use.
@@ -24,6 +25,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -35,14 +37,23 @@ PR_SET_PDEATHSIG = 1  # prctl(2)
 
 @dataclass
 class Job:
-    """One unit of work: `run` in a child process, then `done(result)` in the build's."""
+    """One unit of work: `run` in a child process, then `done(result)` in the build's.
+
+    `run` is called with the results of the jobs it `uses`, in that order; it starts once
+    those and the jobs it waits for (`after`) have finished."""
 
     name: str
-    run: Callable[[], Any]
+    run: Callable[..., Any]
     after: tuple[str, ...] = ()
     done: Callable[[Any], None] | None = None
     label: str | None = None  # what the build's progress says when the job starts
     local: bool = False  # run in the build's own process, once no other job is running
+    uses: tuple[str, ...] = ()
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Every job that must finish before this one starts."""
+        return self.after + self.uses
 
 
 def worker_count() -> int:
@@ -63,7 +74,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None,
     first failure stops the other jobs and is raised."""
     names = {job.name for job in jobs}
     for job in jobs:
-        missing = [name for name in job.after if name not in names]
+        missing = [name for name in job.needs if name not in names]
         if missing:
             raise ValueError(f"job {job.name} waits for unknown jobs {missing}")
     workers = worker_count() if workers is None else workers
@@ -74,7 +85,12 @@ def run_jobs(jobs: list[Job], workers: int | None = None,
 
 
 def _ready(pending: list[Job], results: dict[str, Any]) -> Job | None:
-    return next((j for j in pending if all(name in results for name in j.after)), None)
+    return next((j for j in pending if all(name in results for name in j.needs)), None)
+
+
+def _call(job: Job, results: dict[str, Any]) -> Callable[[], Any]:
+    """The job's run, given the results of the jobs it uses."""
+    return partial(job.run, *(results[name] for name in job.uses))
 
 
 def _run_here(jobs: list[Job], say: Callable[[str], None],
@@ -91,7 +107,7 @@ def _run_here(jobs: list[Job], say: Callable[[str], None],
             say(job.label)
         log.debug("job %s started in the build's process", job.name)
         with timed(f"job {job.name} finished"):
-            results[job.name] = job.run()
+            results[job.name] = _call(job, results)()
         if job.done is not None:
             job.done(results[job.name])
     return results
@@ -112,7 +128,8 @@ def _run_forked(jobs: list[Job], workers: int, say: Callable[[str], None]) -> di
                 if job.label:
                     say(job.label)
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(job.run, sender, os.getpid()),
+                run = _call(job, results)
+                process = context.Process(target=_child, args=(run, sender, os.getpid()),
                                           name=f"make-book: {job.name}", daemon=True)
                 process.start()
                 sender.close()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from make_book.build.output import publish, staging_dir
 from make_book.build.store import OutputStore
+from make_book.core.artifacts import Artifact
 from make_book.core.diagnostics import BookError, MakeBookError, Report, weasyprint_missing
 from make_book.core.editions import editions, select_editions
 from make_book.core.store import cache_dir
@@ -27,11 +28,15 @@ Progress = Callable[[str], None]
 
 @dataclass
 class BuildResult:
-    outputs: list[Path] = field(default_factory=list)
+    artifacts: list[Artifact] = field(default_factory=list)  # the outputs, in out
     report: Report = field(default_factory=Report)
     seconds: float = 0.0
     book: Book | None = None
     reused: list[Path] = field(default_factory=list)  # carried over unchanged from last build
+
+    @property
+    def outputs(self) -> list[Path]:
+        return [artifact.path for artifact in self.artifacts]
 
 
 def load(root: Path) -> tuple[Book, Report]:
@@ -76,12 +81,12 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
     name = store.build_name(out, formats, edition)
     unchanged = store.unchanged(root, name)
     if unchanged is not None:
-        outputs, warnings = unchanged
+        artifacts, warnings = unchanged
         if strict and warnings:
             raise BookError(warnings, root)
         say("nothing changed since the last build")
-        return BuildResult(outputs, Report(list(warnings)), time.perf_counter() - started,
-                           reused=list(outputs))
+        return BuildResult(artifacts, Report(list(warnings)), time.perf_counter() - started,
+                           reused=[a.path for a in artifacts])
     book, report = load(root)
     if strict and report.warnings:
         raise BookError(report.warnings, root)
@@ -98,14 +103,14 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMAT
         # The print PDF before the EPUB: its page breaks go into the EPUB's page list.
         plan = Outputs(book, chosen, formats, ctx, out, store, make_wrap_cover, say, covers)
         made = plan.run()
-        final = [out / o.path.relative_to(staging) for o in made]
+        final = [plan.published(o) for o in made]
         publish(staging, out)
     plan.remember(made)
-    store.remember_build(root, name, [image.source for image in book.images.values()], final,
-                         report.warnings)
+    store.remember_build(root, name, [image.source for image in book.images.values()],
+                         [a.path for a in final], report.warnings)
     store.save()
-    result.outputs = final
-    result.reused = [path for path, o in zip(final, made, strict=True) if o.reused]
+    result.artifacts = final
+    result.reused = [a.path for a, o in zip(final, made, strict=True) if o.reused]
     result.seconds = time.perf_counter() - started
     return result
 

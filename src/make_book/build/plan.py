@@ -15,35 +15,38 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from make_book.assets.fonts import convert_fonts, font_files
-from make_book.assets.renditions import epub_rendition, web_renditions
+from make_book.assets.renditions import WEB_WIDTHS, epub_rendition, web_renditions
 from make_book.build.fingerprint import model_digest, tool_fingerprint
 from make_book.build.jobs import Job, run_jobs
 from make_book.build.store import OutputStore
+from make_book.core.artifacts import Artifact, find
 from make_book.core.editions import Edition
 from make_book.core.files import digest, sha256_file, tree_digest
 from make_book.core.model import Book
 from make_book.writers import WRITERS
-from make_book.writers import html as html_writer
 from make_book.writers.context import BuildContext
 
 Progress = Callable[[str], None]
-WrapCover = Callable[[Book, Edition, BuildContext, Path], Path]
+WrapCover = Callable[[Book, Edition, BuildContext, Artifact], Artifact]
 
 
 @dataclass
 class Output:
-    """A file (or the web edition's folder) in the staging folder, and what it was made from."""
+    """An output in the staging folder: its record, and what it was made from."""
 
-    path: Path
+    artifact: Artifact
     key: str
     sha256: str
     reused: bool
-    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.artifact.path
 
 
 class Outputs:
@@ -88,16 +91,16 @@ class Outputs:
                             label="making the image renditions"))
         jobs += pdfs[1:]
         if "epub" in self.formats:
-            jobs += [Job(f"epub {ed.key}", lambda ed=ed: self._epub(ed),
-                         after=((f"pdf {ed.key}",) if pdfs else ()) + cover(ed.key),
+            # The print PDF's record (its page breaks) goes into the EPUB's page list.
+            jobs += [Job(f"epub {ed.key}", partial(self._epub, ed), after=cover(ed.key),
+                         uses=(f"pdf {ed.key}",) if pdfs else (),
                          label=f"writing EPUB: {ed.title}") for ed in self.chosen]
         if "html" in self.formats:
-            outputs = tuple(j.name for j in jobs if j.name.startswith(("pdf ", "epub ")))
-            outputs += tuple(sorted(drawn))  # the site shows every cover
+            offered = tuple(j.name for j in jobs if j.name.startswith(("pdf ", "epub ")))
             # Last, with the build to itself: in its own process (its image renditions are
-            # made by a pool of threads).
-            jobs.append(Job("html", self._html, after=outputs, label="writing the web edition",
-                            local=True))
+            # made by a pool of threads). It shows every cover, drawn first.
+            jobs.append(Job("html", self._html, after=tuple(sorted(drawn)), uses=offered,
+                            label="writing the web edition", local=True))
         return jobs
 
     def run(self) -> list[Output]:
@@ -107,62 +110,56 @@ class Outputs:
         ordered: list[Output] = []
         for ed in self.chosen:
             ordered += results.get(f"pdf {ed.key}", [])
-        ordered += [results[f"epub {ed.key}"] for ed in self.chosen
-                    if f"epub {ed.key}" in results]
-        if "html" in results:
-            ordered.append(results["html"])
+        for ed in self.chosen:
+            ordered += results.get(f"epub {ed.key}", [])
+        ordered += results.get("html", [])
         return ordered
 
+    def published(self, output: Output) -> Artifact:
+        """The output's record once it is moved from the staging folder into out."""
+        return output.artifact.moved(self.out / output.path.relative_to(self.ctx.staging))
+
     def remember(self, outputs: list[Output]) -> None:
-        """Record, once published, the key and bytes of every output."""
+        """Record, once published, the key, bytes and record of every output."""
         for output in outputs:
-            dest = self.out / output.path.relative_to(self.ctx.staging)
-            self.store.remember(dest, output.key, output.sha256, output.data)
+            self.store.remember(self.published(output), output.key, output.sha256)
 
     # -- the jobs -----------------------------------------------------------------------------
 
-    def _carry_or_make(self, names: list[str], key: str, make: Callable[[], list[Path]],
-                       data: Callable[[], dict[str, Any]] | None = None) -> list[Output]:
+    def _carry_or_make(self, names: list[str], key: str,
+                       make: Callable[[], list[Artifact]]) -> list[Output]:
         """Outputs made together (a file, the web edition's folder, an edition's two PDFs):
-        all carried over from the last build, else all made again; `data` is recorded with
-        the first."""
+        all carried over from the last build with their records, else all made again."""
         staged = [self.ctx.staging / name for name in names]
         carried = [self.store.reuse(self.out / name, key, path)
                    for name, path in zip(names, staged, strict=True)]
         if all(c is not None for c in carried):
-            return [Output(s, key, tree_digest(s), True, c.data)
-                    for s, c in zip(staged, carried, strict=True)]
+            return [Output(c, key, tree_digest(c.path), True) for c in carried if c]
         for path, copy in zip(staged, carried, strict=True):  # no half of a pair is kept
             if copy is not None:
                 path.unlink()
-        paths = make()
-        first = data() if data else {}
-        return [Output(p, key, tree_digest(p), False, first if i == 0 else {})
-                for i, p in enumerate(paths)]
+        return [Output(a, key, tree_digest(a.path), False) for a in make()]
 
     def _pdf_job(self, ed: Edition, after: tuple[str, ...]) -> Job:
         """The print and screen PDFs of an edition (one layout for both), then its wrap
-        cover, sized by the print PDF's page count."""
+        cover, its spine sized by the print PDF's page count."""
         def run() -> list[Output]:
             from make_book.writers import pdf as pdf_writer
 
-            anchors: dict = {}
-            source = pdf_writer.render_html(self.book, ed, self.ctx, anchors)
+            # The very document the writer lays out, so that a volume that does not hold the
+            # edited chapter keeps its key (rendering it takes milliseconds, the layout
+            # seconds).
+            source = pdf_writer.render_html(self.book, ed, self.ctx, {})
             key = digest(self.common, "pdf", ed.key, ed.identifier, source)
             names = [f"{ed.slug}.pdf", f"{ed.slug}-screen.pdf"]
             made = self._carry_or_make(
-                names, key, lambda: pdf_writer.write(self.book, ed, self.ctx, source, anchors),
-                lambda: {"pages": self.ctx.page_breaks.get(ed.key, {})})
-            wrap = self.wrap_cover(self.book, ed, self.ctx, made[0].path)
+                names, key, lambda: WRITERS["pdf"](self.book, ed, self.ctx, []))
+            printed = next(o for o in made if o.artifact.variant == "print")
+            wrap = self.wrap_cover(self.book, ed, self.ctx, printed.artifact)
             # Made again at each build from its own cache; recorded for its bytes only.
-            cover = Output(wrap, "", sha256_file(wrap), made[0].reused)
-            return [*made, cover]
+            return [*made, Output(wrap, "", sha256_file(wrap.path), printed.reused)]
 
-        def done(result: list[Output]) -> None:
-            self.ctx.page_breaks[ed.key] = _page_breaks(result[0].data.get("pages", {}))
-
-        return Job(f"pdf {ed.key}", run, after=after, done=done,
-                   label=f"writing PDF: {ed.title}")
+        return Job(f"pdf {ed.key}", run, after=after, label=f"writing PDF: {ed.title}")
 
     def _renditions(self) -> None:
         """Every image rendition the EPUBs and the web edition will copy, made before they
@@ -172,7 +169,7 @@ class Outputs:
             if "epub" in self.formats:
                 epub_rendition(image, self.ctx.cache)
             if "html" in self.formats:
-                web_renditions(image, self.ctx.cache, html_writer.BODY_WIDTHS)
+                web_renditions(image, self.ctx.cache, WEB_WIDTHS)
 
     def _web_fonts(self) -> None:
         """The web edition's WOFF2 fonts, converted (and cached) while the PDFs are laid out:
@@ -181,25 +178,22 @@ class Outputs:
         with tempfile.TemporaryDirectory() as scratch:
             convert_fonts(font_files(self.book), self.ctx.cache, Path(scratch))
 
-    def _epub(self, ed: Edition) -> Output:
-        pages = json.dumps(self.ctx.page_breaks.get(ed.key, {}), sort_keys=True)
-        key = digest(self.common, "epub", ed.key, self.model, pages)
+    def _epub(self, ed: Edition, *made: list[Output]) -> list[Output]:
+        """The edition's EPUB; made: the outputs of its PDF job, when PDFs are built."""
+        printed = find([o.artifact for outputs in made for o in outputs], ed.key, "pdf",
+                       "print")
+        breaks = printed.page_breaks if printed is not None else None
+        key = digest(self.common, "epub", ed.key, self.model,
+                     json.dumps(breaks or {}, sort_keys=True))
+        inputs = [printed] if printed is not None else []
         return self._carry_or_make([f"{ed.slug}.epub"], key,
-                                   lambda: [WRITERS["epub"](self.book, ed, self.ctx)])[0]
+                                   lambda: WRITERS["epub"](self.book, ed, self.ctx, inputs))
 
-    def _html(self) -> Output:
-        offered = sorted((p.name, sha256_file(p)) for p in self.ctx.staging.iterdir()
-                         if p.suffix in (".epub", ".pdf"))
-        key = digest(self.common, "html", self.chosen[0].key, self.model, offered)
-
-        def make() -> list[Path]:
-            made = WRITERS["html"](self.book, self.chosen, self.ctx)
-            return made if isinstance(made, list) else [made]
-
-        return self._carry_or_make(["html"], key, make)[0]
-
-
-def _page_breaks(value: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
-    """Page breaks as the pagination module makes them (JSON turned the pairs into lists)."""
-    return {key: [(str(label), int(index)) for label, index in marks]
-            for key, marks in value.items()}
+    def _html(self, *made: list[Output]) -> list[Output]:
+        """The web edition; made: the outputs of every PDF and EPUB job, offered for
+        download."""
+        offered = [o for outputs in made for o in outputs]
+        key = digest(self.common, "html", self.chosen[0].key, self.model,
+                     sorted((o.path.name, o.sha256) for o in offered))
+        return self._carry_or_make(["html"], key, lambda: WRITERS["html"](
+            self.book, self.chosen[0], self.ctx, [o.artifact for o in offered]))

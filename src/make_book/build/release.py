@@ -21,11 +21,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from make_book import __version__
 from make_book.build.output import publish
 from make_book.build.pipeline import FORMATS, build, source_epoch
+from make_book.core.artifacts import Artifact
 from make_book.core.config import VERSION, load_config
 from make_book.core.diagnostics import BookError, MakeBookError
 from make_book.core.editions import Edition, editions
@@ -44,7 +43,7 @@ _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 
 @dataclass(frozen=True)
-class Artifact:
+class ReleaseFile:
     """One published file, as manifest.json describes it."""
 
     name: str
@@ -84,12 +83,12 @@ def make_release(root: Path, version: str | None = None, strict: bool = False,
         folder = work / "release" / version
         folder.mkdir(parents=True)
         epoch = source_epoch(result.book)
-        artifacts = _collect(result.book, result.outputs, folder, version, epoch)
+        files = _collect(result.book, result.artifacts, folder, version, epoch)
         unlisted = sorted(p.name for p in (work / "build").iterdir() if p.name != "html")
         if unlisted:
             raise MakeBookError("internal error: the build wrote files it did not report: "
                                 + ", ".join(unlisted))
-        _write_manifest(folder, result.book, version, artifacts)
+        _write_manifest(folder, result.book, version, files)
         _write_sums(folder)
         # The book's date on every file too, so that even a tar of the folder repeats.
         for path in folder.iterdir():
@@ -132,50 +131,46 @@ def git_tag(root: Path) -> str | None:
     return tag[1:] if tag[:1] in "vV" and tag[1:2].isdigit() else tag
 
 
-# What a build writes for an edition: file name suffix → (format, variant).
-OUTPUTS = {".epub": ("epub", None), ".pdf": ("pdf", "print"),
-           "-screen.pdf": ("pdf", "screen"), "-cover.pdf": ("pdf", "cover")}
+# The release's name for each kind of output, after `<slug>-<version>`, in the manifest's order.
+SUFFIXES = {("epub", None): ".epub", ("pdf", "print"): ".pdf", ("pdf", "screen"): "-screen.pdf",
+            ("pdf", "cover"): "-cover.pdf", ("html", "web"): "-web.zip"}
 
 
-def _collect(book: Book, built: list[Path], folder: Path, version: str,
-             epoch: int) -> list[Artifact]:
-    """Move the build's outputs into folder under versioned names, describing each; an
-    output this table does not know is a bug, not something to leave out of a release."""
-    every = editions(book)
-    known = {f"{ed.slug}{suffix}": (ed, suffix, *kind)
-             for ed in every for suffix, kind in OUTPUTS.items()}
-    described: dict[str, Artifact] = {}
-    for output in built:
-        if output.name == "html" and output.is_dir():
-            # The web edition holds the omnibus: one site for the whole book.
-            ed, suffix, fmt, variant = every[0], "-web.zip", "html", "web"
-            dest = folder / f"{ed.slug}-{version}{suffix}"
-            zip_folder(output, dest, epoch)
-        elif output.name in known:
-            ed, suffix, fmt, variant = known[output.name]
-            dest = folder / f"{ed.slug}-{version}{suffix}"
-            os.replace(output, dest)
-        else:
+def _collect(book: Book, built: list[Artifact], folder: Path, version: str,
+             epoch: int) -> list[ReleaseFile]:
+    """Move the build's outputs into folder under versioned names (the web edition's folder
+    zipped), each described from its record; an output of a kind or an edition the release
+    does not know is a bug, not something to leave out of a release."""
+    every = {ed.key: ed for ed in editions(book)}
+    described: dict[str, ReleaseFile] = {}
+    for artifact in built:
+        kind = (artifact.format, artifact.variant)
+        ed = every.get(artifact.edition)
+        if kind not in SUFFIXES or ed is None:
             raise MakeBookError(f"internal error: the release does not know the build's "
-                                f"output {output.name}")
-        pages = len(PdfReader(dest).pages) if fmt == "pdf" else None
+                                f"output {artifact.path.name}")
+        dest = folder / f"{ed.slug}-{version}{SUFFIXES[kind]}"
+        if artifact.format == "html":
+            zip_folder(artifact.path, dest, epoch)
+        else:
+            os.replace(artifact.path, dest)
         # A cover carries the title, not the text.
-        words = None if variant == "cover" else edition_words(ed)
-        described[dest.name] = _describe(dest, ed, fmt, variant, pages, words)
-    # Editions in the book's order, then formats in OUTPUTS' order, the web edition last.
-    order = {ed.key: i for i, ed in enumerate(every)}
-    kinds = [*OUTPUTS.values(), ("html", "web")]
+        words = None if artifact.variant == "cover" else edition_words(ed)
+        described[dest.name] = _describe(dest, ed, artifact, words)
+    # Editions in the book's order, then formats in SUFFIXES' order, the web edition last.
+    order = {key: i for i, key in enumerate(every)}
+    kinds = list(SUFFIXES)
     return sorted(described.values(),
-                  key=lambda a: (a.format == "html", order[a.edition],
-                                 kinds.index((a.format, a.variant))))
+                  key=lambda f: (f.format == "html", order[f.edition],
+                                 kinds.index((f.format, f.variant))))
 
 
-def _describe(path: Path, ed: Edition, fmt: str, variant: str | None, pages: int | None,
-              words: int | None) -> Artifact:
+def _describe(path: Path, ed: Edition, artifact: Artifact, words: int | None) -> ReleaseFile:
     data = path.read_bytes()
-    return Artifact(name=path.name, edition=ed.key, title=ed.title, format=fmt,
-                    variant=variant, media_type=MEDIA_TYPES[fmt], size=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(), pages=pages, words=words)
+    return ReleaseFile(name=path.name, edition=ed.key, title=ed.title, format=artifact.format,
+                       variant=artifact.variant, media_type=MEDIA_TYPES[artifact.format],
+                       size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                       pages=artifact.pages, words=words)
 
 
 def edition_words(edition: Edition) -> int:
@@ -211,7 +206,7 @@ def zip_folder(folder: Path, dest: Path, epoch: int) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 9)
 
 
-def _write_manifest(folder: Path, book: Book, version: str, artifacts: list[Artifact]) -> None:
+def _write_manifest(folder: Path, book: Book, version: str, files: list[ReleaseFile]) -> None:
     config = book.config
     manifest = {
         "book": {"title": config.title, "subtitle": config.subtitle, "lang": config.lang,
@@ -219,7 +214,7 @@ def _write_manifest(folder: Path, book: Book, version: str, artifacts: list[Arti
                  "authors": list(config.authors)},
         "version": version,
         "generator": f"make-book {__version__}",
-        "files": [asdict(a) for a in artifacts],
+        "files": [asdict(f) for f in files],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8")

@@ -4,10 +4,12 @@ Every key is a sha256 of contents — the inputs, the templates and styles, the 
 make-book's own files and library versions (fingerprint.py) — never of modification times,
 which a checkout, a copy or an editor's save can change without changing a byte.
 
-`OutputStore` is `<cache>/outputs.json`: the key each file of `dist/` was made from and the
-  sha256 it had. A build whose output would have the same key copies the previous file into its
-  staging folder instead of rendering it again, after checking the file still has the recorded
-  bytes; a whole build whose inputs are unchanged is recognised before the manuscript is read.
+`OutputStore` is `<cache>/outputs.json`: the key each file of `dist/` was made from, the
+  sha256 it had and its artifact record (edition, format, variant, pages, page breaks). A
+  build whose output would have the same key copies the previous file into its staging folder
+  instead of rendering it again, after checking the file still has the recorded bytes, and
+  takes its record back; a whole build whose inputs are unchanged is recognised before the
+  manuscript is read.
 
 A cache entry that cannot be read, or whose checksum does not match, is ignored and remade: a
 damaged cache costs time, never a wrong or failed build.
@@ -15,7 +17,6 @@ damaged cache costs time, never a wrong or failed build.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from collections.abc import Iterable
@@ -23,28 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from make_book.build.fingerprint import inputs_digest
+from make_book.core.artifacts import Artifact
 from make_book.core.diagnostics import Diagnostic, Severity
 from make_book.core.files import tree_digest, write_atomic
 from make_book.core.log import log
 from make_book.core.store import cache_dir
 
-STORE_VERSION = 1
-
-
-# ---------------------------------------------------------------------------------------------
-# Outputs
-
-
-@dataclasses.dataclass
-class Carried:
-    """What a reused output brings back besides its file (the print PDF's page breaks)."""
-
-    data: dict[str, Any]
+STORE_VERSION = 2  # 2: every output's artifact record in its `data`
 
 
 class OutputStore:
     """`<cache>/outputs.json`: for each file written to an output folder, the key it was made
-    from and its sha256; for each (folder, formats, edition), the last build's inputs."""
+    from, its sha256 and its artifact record; for each (folder, formats, edition), the last
+    build's inputs."""
 
     def __init__(self, root: Path) -> None:
         self.path = cache_dir(root) / "outputs.json"
@@ -61,11 +53,15 @@ class OutputStore:
 
     # -- single outputs -----------------------------------------------------------------------
 
-    def reuse(self, dest: Path, key: str, staged: Path) -> Carried | None:
+    def reuse(self, dest: Path, key: str, staged: Path) -> Artifact | None:
         """Copy dest (the previous build's file or folder) to staged when it was made from the
-        same key and still has the bytes recorded then; None when it must be rendered."""
+        same key and still has the bytes recorded then, and return its record, at staged
+        (its pages and page breaks come back with it); None when it must be rendered."""
         record = self.outputs.get(str(dest))
         if record is None or record["key"] != key or not dest.exists():
+            return None
+        artifact = Artifact.from_record(record.get("data"), staged)
+        if artifact is None:
             return None
         try:
             if tree_digest(dest) != record["sha256"]:
@@ -78,11 +74,12 @@ class OutputStore:
             if staged.is_dir():
                 shutil.rmtree(staged, ignore_errors=True)
             return None
-        return Carried(dict(record.get("data") or {}))
+        return artifact
 
-    def remember(self, dest: Path, key: str, sha256: str, data: dict[str, Any] | None = None
-                 ) -> None:
-        self.outputs[str(dest)] = {"key": key, "sha256": sha256, "data": data or {}}
+    def remember(self, artifact: Artifact, key: str, sha256: str) -> None:
+        """Record an output published at artifact.path: its key, bytes and record."""
+        self.outputs[str(artifact.path)] = {"key": key, "sha256": sha256,
+                                            "data": artifact.record()}
 
     # -- whole builds -------------------------------------------------------------------------
 
@@ -90,7 +87,7 @@ class OutputStore:
     def build_name(out: Path, formats: Iterable[str], edition: str) -> str:
         return f"{out}|{','.join(sorted(formats))}|{edition}"
 
-    def unchanged(self, root: Path, name: str) -> tuple[list[Path], list[Diagnostic]] | None:
+    def unchanged(self, root: Path, name: str) -> tuple[list[Artifact], list[Diagnostic]] | None:
         """The outputs and warnings of the last build of this name when its inputs are the
         same and every output still has the recorded bytes; None otherwise."""
         record = self.builds.get(name)
@@ -100,11 +97,15 @@ class OutputStore:
             extra = [Path(p) for p in record["files"]]
             if inputs_digest(root, extra) != record["inputs"]:
                 return None
-            outputs = [Path(p) for p in record["outputs"]]
-            for path in outputs:
+            outputs: list[Artifact] = []
+            for path in (Path(p) for p in record["outputs"]):
                 entry = self.outputs.get(str(path))
                 if entry is None or not path.exists() or tree_digest(path) != entry["sha256"]:
                     return None
+                artifact = Artifact.from_record(entry.get("data"), path)
+                if artifact is None:
+                    return None
+                outputs.append(artifact)
             return outputs, [_diagnostic(w) for w in record["warnings"]]
         except (OSError, KeyError, TypeError, ValueError):
             return None

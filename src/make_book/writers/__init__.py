@@ -1,15 +1,42 @@
-"""One writer per format, each `write(book, edition(s), ctx)`, as a table (pandoc's Writers).
+"""One writer per format, all called alike (pandoc's Writers):
 
-The PDF writer is not in the table: it imports WeasyPrint, which takes most of a second and
-Pango's C libraries, and a build of the EPUB or the web edition alone needs neither
-(incremental.py imports it when a PDF is wanted).
+    write(book, edition, ctx, inputs) -> list[Artifact]
+
+`inputs` are the records of what the writer builds on (the print PDF for the EPUB's page
+list; every EPUB and PDF, wrap covers included, for the web edition's downloads); what it
+returns are the records of what it wrote into ctx.staging.
 """
 
 from __future__ import annotations
 
-from make_book.writers import epub, html
+from importlib import import_module
+from typing import Protocol
 
-WRITERS = {
+from make_book.core.artifacts import Artifact
+from make_book.core.editions import Edition
+from make_book.core.model import Book
+from make_book.writers import epub, html
+from make_book.writers.context import BuildContext
+
+
+class Writer(Protocol):
+    def __call__(self, book: Book, edition: Edition, ctx: BuildContext,
+                 inputs: list[Artifact]) -> list[Artifact]: ...
+
+
+def _on_first_use(module: str) -> Writer:
+    """`module.write`, imported when it is first called."""
+    def write(book: Book, edition: Edition, ctx: BuildContext,
+              inputs: list[Artifact]) -> list[Artifact]:
+        return import_module(module).write(book, edition, ctx, inputs)
+
+    return write
+
+
+WRITERS: dict[str, Writer] = {
     "epub": epub.write,
+    # Imported on first use: WeasyPrint takes most of a second and Pango's C libraries to
+    # load, which a build of the EPUB or the web edition alone needs neither of.
+    "pdf": _on_first_use("make_book.writers.pdf"),
     "html": html.write,
 }

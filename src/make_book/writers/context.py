@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from make_book.assets.renditions import epub_rendition
 from make_book.core.editions import Edition
 from make_book.core.model import Book, Image
-from make_book.writers.common import Linker, locale
-from make_book.writers.pagination import insert_markers, page_starts
+from make_book.writers.common import locale
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -26,7 +25,6 @@ class BuildContext:
     cache: Path
     epoch: int
     covers: dict[str, Path] = field(default_factory=dict)  # edition key → cover JPEG
-    page_breaks: dict[str, dict[str, list[tuple[str, int]]]] = field(default_factory=dict)
 
     @property
     def colophon(self) -> str:
@@ -43,10 +41,6 @@ class BuildContext:
         from weasyprint.text.fonts import FontConfiguration
 
         return FontConfiguration()
-
-    def record_pages(self, edition: Edition, document, anchors) -> None:  # noqa: ANN001
-        """Remember where the print edition turns its pages (for the EPUB's page list)."""
-        self.page_breaks[edition.key] = page_starts(document, anchors)
 
     def cover_for(self, edition: Edition) -> Path:
         return self.covers[edition.key]
@@ -69,24 +63,6 @@ class BuildContext:
 
     def font_bytes(self, font: Path) -> bytes:
         return font.read_bytes()
-
-    def page_list(self, edition: Edition, linker: Linker) -> list[dict[str, str]]:
-        """Print page numbers carried into the EPUB, when the print PDF was laid out first."""
-        entries = []
-        for key, marks in self.page_breaks.get(edition.key, {}).items():
-            page = linker.href(key)
-            if page is None:
-                continue
-            page = page.split("#")[0]
-            entries += [{"href": f"{page}#page-{label}", "label": label, "n": int(label)}
-                        for label, _ in marks]
-        return sorted(entries, key=lambda e: e["n"])
-
-    def mark_page_breaks(self, body, key: str, edition: Edition) -> None:  # noqa: ANN001
-        """Insert `pagebreak` markers where the print edition turns a page (if known)."""
-        marks = self.page_breaks.get(edition.key, {}).get(key)
-        if marks:
-            insert_markers(body, marks)
 
     def strings(self) -> dict[str, str]:
         return locale(self.book)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from make_book.assets.fonts import font_files, font_licences
+from make_book.core.artifacts import Artifact, PageBreaks, find
 from make_book.core.editions import Doc, Edition, documents
 from make_book.core.files import COMPRESSED_SUFFIXES
 from make_book.core.model import Book, Chapter
@@ -23,13 +24,18 @@ from make_book.writers.common import (
     template_env,
 )
 from make_book.writers.context import BuildContext
+from make_book.writers.pagination import insert_markers
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff2": "font/woff2"}
 
 
-def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
-    """Write `<slug>.epub` into ctx.staging and return its path."""
+def write(book: Book, edition: Edition, ctx: BuildContext,
+          inputs: list[Artifact]) -> list[Artifact]:
+    """Write `<slug>.epub` into ctx.staging and return its record; the print PDF of the
+    edition, when among inputs, gives the EPUB the print edition's page numbers."""
+    printed = find(inputs, edition.key, "pdf", "print")
+    breaks: PageBreaks = (printed.page_breaks or {}) if printed is not None else {}
     env = template_env()
     t = locale(book)
     lang = book.config.lang
@@ -61,7 +67,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
     ncx: list = []
     chapter_pages = []
     for doc in docs:
-        page = _render_doc(env, book, doc, linker, ctx, common, edition)
+        page = _render_doc(env, book, doc, linker, common, breaks)
         chapter_pages.append(page)
         if doc.kind == "part":
             part = doc.part
@@ -78,7 +84,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
             else:
                 toc_entries.append({**link, "children": [], "forthcoming": False})
                 ncx.append(epub.Link(page.file_name, doc.title, doc.anchor))
-    page_list = ctx.page_list(edition, linker)
+    page_list = _page_list(breaks, linker)
     if page_list:
         # The page numbers come from the print PDF of the same build: name it as their source.
         source = stable_uuid(edition.identifier, "print")
@@ -126,7 +132,20 @@ def write(book: Book, edition: Edition, ctx: BuildContext) -> Path:
     writer.process()
     writer.write()
     out.write_bytes(normalise_zip(buffer.getvalue(), ctx.epoch))
-    return out
+    return [Artifact(edition.key, "epub", None, out)]
+
+
+def _page_list(breaks: PageBreaks, linker: Linker) -> list[dict[str, object]]:
+    """The nav's page-list: an entry per page the print edition starts, in page order."""
+    entries: list[dict[str, object]] = []
+    for key, marks in breaks.items():
+        page = linker.href(key)
+        if page is None:
+            continue
+        page = page.split("#")[0]
+        entries += [{"href": f"{page}#page-{label}", "label": label, "n": int(label)}
+                    for label, _ in marks]
+    return sorted(entries, key=lambda e: e["n"])
 
 
 def _metadata(ebook: epub.EpubBook, book: Book, edition: Edition, ctx: BuildContext) -> None:
@@ -195,14 +214,16 @@ def _series_line(book: Book, edition: Edition) -> str | None:
                                                 total=len(book.parts))
 
 
-def _render_doc(env, book: Book, doc: Doc, linker: Linker, ctx: BuildContext,
-                common: dict, edition: Edition) -> epub.EpubItem:
+def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
+                breaks: PageBreaks) -> epub.EpubItem:
     chapter: Chapter | None = doc.chapter if doc.kind == "chapter" else doc.part.intro
     body_xhtml, notes_xhtml = "", ""
     if chapter is not None:
         body = body_copy(chapter.body)
         linker.relink(body)
-        ctx.mark_page_breaks(body, chapter.key, edition)
+        marks = breaks.get(chapter.key)
+        if marks:
+            insert_markers(body, marks)
         body_xhtml = _epub_types(inner_xhtml(body))
         notes = []
         for note in chapter.notes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from lxml import html
 
+from make_book.core.artifacts import PageBreaks
 from make_book.core.model import Element
 
 # (chapter key, block index); index -1 is the chapter's own start (its title)
@@ -31,9 +32,9 @@ def tag_blocks(body: Element, key: str, anchors: dict[str, BlockRef]) -> None:
         anchors[anchor] = (key, index)
 
 
-def page_starts(document, anchors: dict[str, BlockRef]) -> dict[str, list[tuple[str, int]]]:  # noqa: ANN001
+def page_starts(document, anchors: dict[str, BlockRef]) -> PageBreaks:  # noqa: ANN001
     """For a laid-out WeasyPrint document: chapter key → [(page label, block index)]."""
-    starts: dict[str, list[tuple[str, int]]] = {}
+    starts: PageBreaks = {}
     seen: set[str] = set()
     for number, page in enumerate(document.pages, 1):
         # A block split across pages has its anchor on both: only its first page counts.

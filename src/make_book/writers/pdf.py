@@ -22,6 +22,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from make_book.assets.fonts import font_files
 from make_book.assets.renditions import print_source
+from make_book.core.artifacts import Artifact
 from make_book.core.editions import Doc, Edition, documents
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import ordinal_part
@@ -29,7 +30,7 @@ from make_book.core.model import Book, Chapter
 from make_book.core.store import cache_dir
 from make_book.writers.common import Linker, body_copy, inner_html, locale, style_file, template_env
 from make_book.writers.context import BuildContext
-from make_book.writers.pagination import BlockRef, tag_blocks
+from make_book.writers.pagination import BlockRef, page_starts, tag_blocks
 
 # The screen edition's link colour: the web edition's accent.
 SCREEN_LINK = "#7a3a22"
@@ -38,14 +39,17 @@ SCREEN_LINK = "#7a3a22"
 PLAIN_LINKS = ("xref", "toc-link")
 
 
-def write(book: Book, edition: Edition, ctx: BuildContext, source: str,
-          anchors: dict[str, BlockRef]) -> list[Path]:
-    """Write `<slug>.pdf` (print) and `<slug>-screen.pdf` into ctx.staging from `source`,
-    render_html's document, with the anchors it filled (the build hashed it for the key)."""
+def write(book: Book, edition: Edition, ctx: BuildContext,
+          inputs: list[Artifact]) -> list[Artifact]:
+    """Write `<slug>.pdf` (print) and `<slug>-screen.pdf` into ctx.staging from one layout
+    of render_html's document, and return their records: the print one's carries where its
+    pages start, for the EPUB's page list. A PDF builds on no other output: inputs is empty."""
+    anchors: dict[str, BlockRef] = {}
+    source = render_html(book, edition, ctx, anchors)
     fetcher = BookFetcher(book.root)
     document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
-    ctx.record_pages(edition, document, anchors)
+    breaks = page_starts(document, anchors)
     options = {"uncompressed_pdf": False, "pdf_identifier": edition.identifier.encode(),
                "pdf_variant": book.config.pdf.variant}
     printed = ctx.staging / f"{edition.slug}.pdf"
@@ -53,8 +57,10 @@ def write(book: Book, edition: Edition, ctx: BuildContext, source: str,
     cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
                  url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
-    screen_document(document, cover.pages).write_pdf(screen, **options)
-    return [printed, screen]
+    on_screen = screen_document(document, cover.pages)
+    on_screen.write_pdf(screen, **options)
+    return [Artifact(edition.key, "pdf", "print", printed, len(document.pages), breaks),
+            Artifact(edition.key, "pdf", "screen", screen, len(on_screen.pages))]
 
 
 def screen_document(document: Document, cover: list[Page]) -> Document:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from make_book.writers.html.site import BODY_WIDTHS, write
+from make_book.writers.html.site import write
 
-__all__ = ["BODY_WIDTHS", "write"]
+__all__ = ["write"]
