@@ -36,7 +36,7 @@ class FormatList(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[str, ...]:
-        from make_book.commands.settings import parse_formats
+        from make_book.core.settings_schema import parse_formats
 
         if isinstance(value, tuple):
             return value
@@ -53,7 +53,7 @@ class EditionName(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        from make_book.commands.settings import check_edition
+        from make_book.core.settings_schema import check_edition
 
         try:
             return check_edition(value)
