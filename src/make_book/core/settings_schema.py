@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
@@ -51,11 +51,11 @@ def toml_literal(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Key:
-    """One key of book.toml: what it accepts, what it becomes, what it means."""
+    """One key of a book.toml table: what it accepts, what it becomes, what it means."""
 
-    table: str
     name: str
     types: tuple[type, ...]  # the TOML value types accepted (bool is never taken for a number)
+    _: KW_ONLY
     description: str  # one line, for docs/configuration.md
     example: str  # the value as written in book.toml, e.g. '"3mm"'
     expected: str = ""  # "[pdf] bleed must be <expected>"; made from `allowed` when empty
@@ -181,75 +181,91 @@ def check_edition(value: str) -> str:
 _TEXT = "a string"
 TABLES: dict[str, Table] = {table.name: table for table in (
     Table("book", "The book itself: its title, language and the metadata of every edition.", (
-        Key("book", "title", (str,), "The title, on the cover, the title page and in the "
-            "metadata.", '"Intelligence abondante"', _TEXT, required=True),
-        Key("book", "subtitle", (str,), "A subtitle, under the title.",
-            '"Essai sur l\'abondance"', _TEXT),
-        Key("book", "author", (str, list), "The author, or the authors in order.",
-            '["Prénom Nom", "Autre Nom"]', "a string or a list of strings", [],
-            "no author", parse=_authors),
-        Key("book", "lang", (str,), "The language of the text: it sets typography, hyphenation "
-            "and the words make-book adds.", '"fr"',
-            'a BCP 47 language tag such as "fr" or "fr-CA"', parse=_lang, required=True),
-        Key("book", "publisher", (str,), "The publisher, in the metadata and on the copyright "
-            "page.", '"A 42 Journey"', _TEXT),
-        Key("book", "date", (str, dt.date), "The publication date; it also dates the files, "
-            "for reproducible builds.", "2026-11-26", "a date such as 2026-11-26",
-            default_text="none (files are dated 2000-01-01)", parse=_date),
-        Key("book", "rights", (str,), "The copyright or licence statement.",
-            '"© 2026 Prénom Nom"', _TEXT),
-        Key("book", "identifier", (str,), "The book's identifier in the EPUB metadata.",
-            '"urn:isbn:9782000000000"', "an ISBN or URN",
-            default_text="a UUID made from the title"),
-        Key("book", "description", (str,), "A short description, in the metadata and the web "
-            "edition's pages.", '"Un essai en trois parties."', _TEXT),
-        Key("book", "version", (str,), "The release version, in the names of the release "
-            "files (a git tag, or the date, when absent).", '"1.0.0"',
-            'letters, digits and . _ + - such as "1.0.0"', parse=_version),
+        Key("title", (str,), required=True, expected=_TEXT,
+            description="The title, on the covers, the title pages and in the metadata.",
+            example='"Intelligence abondante"'),
+        Key("subtitle", (str,), expected=_TEXT,
+            description="A subtitle, under the title.", example='"Essai sur l\'abondance"'),
+        Key("author", (str, list), expected="a string or a list of strings", parse=_authors,
+            default=[], default_text="no author",
+            description="The author, or the authors in order.",
+            example='["Prénom Nom", "Autre Nom"]'),
+        Key("lang", (str,), required=True, parse=_lang,
+            expected='a BCP 47 language tag such as "fr" or "fr-CA"',
+            description="The language of the text: typography, hyphenation and the words "
+            "make-book adds follow it.", example='"fr"'),
+        Key("publisher", (str,), expected=_TEXT,
+            description="The publisher, on the title pages and in the metadata.",
+            example='"A 42 Journey"'),
+        Key("date", (str, dt.date), expected="a date such as 2026-11-26", parse=_date,
+            default_text="none (files are dated 2000-01-01)",
+            description="The publication date; it also dates the files, for reproducible "
+            "builds.", example="2026-11-26"),
+        Key("rights", (str,), expected=_TEXT,
+            description="The copyright or licence line, in every edition.",
+            example='"© 2026 Prénom Nom"'),
+        Key("identifier", (str,), expected="an ISBN or URN",
+            default_text="a UUID made from the title",
+            description="The book's identifier in the metadata of its editions.",
+            example='"urn:isbn:9782000000000"'),
+        Key("description", (str,), expected=_TEXT,
+            description="A short description, in the metadata of every edition.",
+            example='"Un essai en trois parties."'),
+        Key("version", (str,), expected='letters, digits and . _ + - such as "1.0.0"',
+            parse=_version,
+            description="The release version, in the names of the release files, when "
+            "neither --version nor a git tag gives one (else the book's date).",
+            example='"1.0.0"'),
     )),
     Table("series", "A book published as a series: the omnibus and one volume per part.", (
-        Key("series", "name", (str,), "The series' name, on each volume's cover and title page.",
-            '"Intelligence abondante"', _TEXT),
+        Key("name", (str,), expected=_TEXT,
+            description="The series' name, on the covers and title pages of its volumes.",
+            example='"Intelligence abondante"'),
     )),
     Table("pdf", "The print and screen PDF editions.", (
-        Key("pdf", "trim", (str,), "The page size: a preset (see Trim presets) or a width "
-            "and height with units mm, cm or in.", '"6x9in"',
-            'a preset (a5, b5, 6x9in, 5.5x8.5in, pocket) or "W x H" with units', "a5",
-            parse=_trim),
-        Key("pdf", "bleed", (str,), "The bleed around each print page, in mm, cm, in or pt.",
-            '"3mm"', 'a length such as "3mm"', "0mm", parse=_length_mm),
-        Key("pdf", "marks", (str, bool), "Crop marks on the print PDF: \"crop\" draws them.",
-            '"crop"', default=False, allowed=("crop", "none", False)),
-        Key("pdf", "toc", (str,), "Where the table of contents goes.", '"end"',
-            default="front", allowed=("front", "end")),
-        Key("pdf", "paper_thickness_mm", (float, int), "The thickness of one page, in mm: the "
-            "wrap cover's spine is pages × this.", "0.1",
-            "a thickness per page between 0.02 and 0.5 mm (0.0572 for 55 lb paper)", 0.0572,
-            parse=_thickness),
-        Key("pdf", "profile", (str,), "\"print-ready\" also warns about what a printer may "
-            "reject.", '"print-ready"', default="default", allowed=("print-ready", "default")),
-        Key("pdf", "variant", (str,), "A PDF standard to follow: PDF/A-3b for archives, "
-            "PDF/UA-1 for accessibility (any case).", '"pdf/ua-1"', default_text="none",
-            parse=str.lower, allowed=PDF_VARIANTS),
+        Key("trim", (str,), parse=_trim, default="a5",
+            expected=f'a preset ({", ".join(TRIM_PRESETS_MM)}) or "W x H" with units',
+            description="The page size: a preset (see Trim presets) or a width and height "
+            "with units mm, cm or in.", example='"6x9in"'),
+        Key("bleed", (str,), expected='a length such as "3mm"', parse=_length_mm,
+            default="0mm",
+            description="The bleed around each print page, in mm, cm, in or pt.",
+            example='"3mm"'),
+        Key("marks", (str, bool), allowed=("crop", "none", False), default=False,
+            description='Crop marks on the print PDF: "crop" draws them.', example='"crop"'),
+        Key("toc", (str,), allowed=("front", "end"), default="front",
+            description="Where the table of contents goes.", example='"end"'),
+        Key("paper_thickness_mm", (float, int), parse=_thickness, default=0.0572,
+            expected="a thickness per page between 0.02 and 0.5 mm (0.0572 for 55 lb paper)",
+            description="The thickness of one page, in mm: the wrap cover's spine is "
+            "pages × this.", example="0.1"),
+        Key("profile", (str,), allowed=("print-ready", "default"), default="default",
+            description='"print-ready" also warns about what a printer may reject.',
+            example='"print-ready"'),
+        Key("variant", (str,), parse=str.lower, allowed=PDF_VARIANTS, default_text="none",
+            description="A PDF standard to follow: PDF/A-3b for archives, PDF/UA-1 for "
+            "accessibility (in any case).", example='"pdf/ua-1"'),
     )),
     Table("numbering", "How figures are numbered.", (
-        Key("numbering", "figures", (str,), "\"part\" numbers figures 2.1, 2.2 in each part, "
-            "\"book\" 1, 2, 3 through the book.", '"book"', default="part",
-            allowed=("part", "book")),
+        Key("figures", (str,), allowed=("part", "book"), default="part",
+            description='"part" numbers figures 2.1, 2.2 in each part, "book" 1, 2, 3 '
+            "through the book.", example='"book"'),
     )),
-    # Defaults for `make-book build`; MAKEBOOK_* variables and options override them (cli.py).
-    Table("build", "What `make-book build` makes when no option or MAKEBOOK_* variable "
+    # Defaults for `make-book build`; MAKEBOOK_* variables and options override them, and
+    # where the table is silent the options' own defaults apply (cli.py): default_text only.
+    Table("build", "What `make-book build` makes when no option or `MAKEBOOK_*` variable "
           "says otherwise.", (
-        Key("build", "formats", (str, list), "The formats to build.", '["epub", "html"]',
-            'a list such as ["epub", "html"]', default_text='["epub", "pdf", "html"]',
-            parse=parse_formats),
-        Key("build", "edition", (str,), "The edition to build: every one, the omnibus, or "
-            "one part's volume.", '"part-2"', '"all", "omnibus" or "part-N"',
-            default_text='"all"', parse=check_edition),
-        Key("build", "out", (str,), "The output folder, relative to the project.", '"public"',
-            'a folder such as "dist"', default_text='"dist"'),
-        Key("build", "strict", (bool,), "Whether warnings fail the build.", "true",
-            "true or false", default_text="false"),
+        Key("formats", (str, list), expected='a list such as ["epub", "html"]',
+            parse=parse_formats, default_text=f"`{toml_literal(list(FORMATS))}`",
+            description="The formats to build.", example='["epub", "html"]'),
+        Key("edition", (str,), expected='"all", "omnibus" or "part-N"', parse=check_edition,
+            default_text='`"all"`',
+            description="The edition to build: every one, the omnibus, or one part's "
+            "volume.", example='"part-2"'),
+        Key("out", (str,), expected='a folder such as "dist"', default_text='`"dist"`',
+            description="The output folder, relative to the project.", example='"public"'),
+        Key("strict", (bool,), expected="true or false", default_text="`false`",
+            description="Whether warnings fail the build.", example="true"),
     )),
 )}
 
@@ -287,14 +303,15 @@ class FrontMatter:
 PART = FrontMatter("a part's _part.md", (
     FrontKey("title", "The part's title.", "Quand l'exécution s'effondre", required=True),
     FrontKey("subtitle", "A subtitle, under the title.", "Troisième partie"),
-    FrontKey("summary", "One or two sentences on the part, for its page and its volume.",
+    FrontKey("summary", "One or two sentences on the part, on its opening page.",
              "Ce qui vient après."),
-    FrontKey("url", "Where a forthcoming part can be followed (http:// or https://).",
+    FrontKey("url", "The part's address elsewhere (http:// or https://): the web "
+             "edition links to it while the part has no page of its own.",
              "https://example.org/partie-3"),
     FrontKey("status", "A forthcoming part is announced, its chapters left out.", "forthcoming",
              allowed=PART_STATUSES,
              default_text="published if the folder has chapters, else forthcoming"),
-    FrontKey("hero", "An image for the part's page in the web edition.",
+    FrontKey("hero", "An image atop the part's opening page, in every edition.",
              "assets/thumbnail.jpg"),
     FrontKey("identifier", "The identifier of the part's own volume.", "urn:isbn:9782000000001",
              default_text="a UUID made from the book's title and the part's folder"),
@@ -305,8 +322,6 @@ CHAPTER = FrontMatter("a chapter", (
     FrontKey("title", "The chapter's title, when its first `#` heading should not be.",
              "Un titre plus court", default_text="the chapter's `#` heading"),
 ))
-PART_KEYS = frozenset(PART.names)
-CHAPTER_KEYS = frozenset(CHAPTER.names)
 
 
 def suggestion(name: str, own: Sequence[str], elsewhere: Mapping[str, Sequence[str]]) -> str:
