@@ -24,6 +24,8 @@ Settings = dict[str, dict[str, Any]]
 
 @dataclass(frozen=True)
 class PdfConfig:
+    """The [pdf] table as the PDF writers use it: the trim resolved to millimetres."""
+
     trim: str = "a5"
     width_mm: float = 148.0
     height_mm: float = 210.0
@@ -37,6 +39,8 @@ class PdfConfig:
 
 @dataclass(frozen=True)
 class BookConfig:
+    """book.toml as the build uses it (the [build] table is the CLI's: BuildDefaults)."""
+
     title: str
     lang: str
     subtitle: str | None = None

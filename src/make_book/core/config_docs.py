@@ -73,6 +73,7 @@ def markdown_reference() -> str:
 
 
 def _key_row(key: Key) -> str:
+    """One row of a table's reference: key, type, default, what it accepts, description."""
     types = " or ".join(dict.fromkeys(_TYPE_NAMES[t] for t in key.types))
     if key.allowed:
         accepts = ", ".join(f"`{toml_literal(v)}`" for v in key.allowed)
@@ -83,6 +84,8 @@ def _key_row(key: Key) -> str:
 
 
 def _default(key: Key) -> str:
+    """The default as the docs show it: required, a literal as written in book.toml, or
+    the key's own words when the default is made (the identifier from the title)."""
     if key.required:
         return "required"
     if key.default_text:
@@ -102,6 +105,7 @@ def _toml_example(tables: list[str], required_only: bool = False) -> list[str]:
 
 
 def _front_matter(kind: FrontMatter, title: str) -> list[str]:
+    """The reference of one kind of front matter: a table of its keys and a YAML example."""
     lines = [f"### {title}", "", "| Key | Default | Accepts | Description |",
              "| --- | --- | --- | --- |"]
     for key in kind.keys:
@@ -115,6 +119,7 @@ def _front_matter(kind: FrontMatter, title: str) -> list[str]:
 
 
 def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
     return text.replace("|", "\\|")
 
 

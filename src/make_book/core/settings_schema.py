@@ -98,6 +98,7 @@ class Table:
 
     @property
     def names(self) -> list[str]:
+        """The names of its keys, in order."""
         return [k.name for k in self.keys]
 
 
@@ -110,6 +111,7 @@ def _lang(value: str) -> str:
 
 
 def _authors(value: str | list[Any]) -> tuple[str, ...]:
+    """One author or a list of them → a tuple of names."""
     items = [value] if isinstance(value, str) else value
     if any(not isinstance(item, str) for item in items):
         raise Rejected
@@ -117,6 +119,7 @@ def _authors(value: str | list[Any]) -> tuple[str, ...]:
 
 
 def _date(value: str | dt.date) -> str:
+    """A TOML date or an ISO date string → "YYYY-MM-DD"."""
     if isinstance(value, dt.date):  # a TOML date (tomllib parses it)
         return value.isoformat()
     try:
@@ -132,7 +135,7 @@ def _version(value: str) -> str:
 
 
 def _trim(value: str) -> tuple[str, float, float]:
-    """(the trim as written, width in mm, height in mm)."""
+    """A preset or "W x H" → (the trim as written, width in mm, height in mm)."""
     size = TRIM_PRESETS_MM.get(value.lower())
     if size is not None:
         return value, size[0], size[1]
@@ -144,6 +147,7 @@ def _trim(value: str) -> tuple[str, float, float]:
 
 
 def _length_mm(value: str) -> float:
+    """"3mm", "0.125in", "9pt" → millimetres."""
     match = _LENGTH.match(value)
     if not match:
         raise Rejected
@@ -293,6 +297,7 @@ class FrontMatter:
 
     @property
     def names(self) -> list[str]:
+        """The names of its keys, in order."""
         return [k.name for k in self.keys]
 
     def allowed(self, name: str) -> tuple[str, ...]:
