@@ -1,5 +1,5 @@
 # The two commands of the README: `make book` and `make test`.
-.PHONY: book test lint bench clean
+.PHONY: book test lint bench docs clean
 
 book:
 	@scripts/setup.sh
@@ -16,6 +16,10 @@ lint:
 bench:
 	@scripts/setup.sh
 	.venv/bin/python scripts/bench.py
+
+docs:
+	@scripts/setup.sh
+	.venv/bin/python scripts/make_config_docs.py
 
 clean:
 	rm -rf dist .cache

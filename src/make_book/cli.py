@@ -41,7 +41,7 @@ class FormatList(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[str, ...]:
-        from make_book.commands.settings import parse_formats  # deferred, as every command
+        from make_book.core.settings_schema import parse_formats  # deferred, as every command
 
         if isinstance(value, tuple):
             return value
@@ -58,7 +58,7 @@ class EditionName(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        from make_book.commands.settings import check_edition  # deferred, as every command
+        from make_book.core.settings_schema import check_edition  # deferred, as every command
 
         try:
             return check_edition(value)
@@ -394,8 +394,9 @@ def doctor() -> None:
     something a build needs is missing.
 
     \b
-    Example:
+    Examples:
       make-book doctor
+      make-book doctor || echo "install the MISSING lines first"
     """
     from make_book.commands.doctor import findings, report
     from make_book.commands.ui import out_console

@@ -15,6 +15,7 @@ from make_book.build.store import OutputStore
 from make_book.core.artifacts import Artifact
 from make_book.core.diagnostics import BookError, MakeBookError, Report, weasyprint_missing
 from make_book.core.editions import editions, select_editions
+from make_book.core.settings_schema import FORMATS
 from make_book.core.store import cache_dir
 
 # The modules that load WeasyPrint (and Pango), Pillow and pandoc's wrapper are imported in
@@ -22,7 +23,6 @@ from make_book.core.store import cache_dir
 if TYPE_CHECKING:
     from make_book.core.model import Book
 
-FORMATS = ("epub", "pdf", "html")
 Progress = Callable[[str], None]
 
 

@@ -25,11 +25,12 @@ from make_book import __version__
 from make_book.build.output import publish
 from make_book.build.pipeline import FORMATS, build, source_epoch
 from make_book.core.artifacts import Artifact
-from make_book.core.config import VERSION, load_config
+from make_book.core.config import load_config
 from make_book.core.diagnostics import BookError, MakeBookError
 from make_book.core.editions import Edition, editions
 from make_book.core.files import COMPRESSED_SUFFIXES
 from make_book.core.model import Book
+from make_book.core.settings_schema import VERSION
 
 Progress = Callable[[str], None]
 

@@ -9,9 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from make_book.commands.build import pipeline_build
-from make_book.commands.settings import build_defaults
 from make_book.commands.ui import steps
-from make_book.core.diagnostics import BookError, Diagnostic, Severity
+from make_book.core.diagnostics import Diagnostic, Severity
 from make_book.lint.check import collect, one_line, sort_key
 from make_book.lint.epubcheck import epubcheck, require_epubcheck
 
@@ -19,11 +18,7 @@ from make_book.lint.epubcheck import epubcheck, require_epubcheck
 def run(root: Path, out: Console, err: Console, strict: bool = False, epub: bool = False,
         ignore: frozenset[str] = frozenset()) -> int:
     """Check the book at root; return the exit code (0 clean, 1 errors, or warnings if strict)."""
-    _book, report = collect(root)
-    try:
-        build_defaults(root)  # the [build] table's values, which load_config does not judge
-    except BookError as exc:
-        report.items.extend(d for d in exc.diagnostics if d not in report.items)
+    _book, report = collect(root)  # book.toml's [build] table included (settings_schema)
     if epub and not report.errors:
         report.items.extend(_epubcheck(root, err))
     findings = sorted((d for d in report.items if d.code not in ignore),

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from make_book.commands.ui import err_console, human_size, shown, steps
-from make_book.core.config import VERSION
 from make_book.core.diagnostics import MakeBookError
+from make_book.core.settings_schema import VERSION
 
 # As cli.py's epilog; not imported from there, so that cli.py can import this module.
 EXIT_CODES = """\b

@@ -1,8 +1,13 @@
-"""book.toml, parsed once into frozen, typed objects; every problem reported together."""
+"""book.toml, parsed once into frozen, typed objects; every problem reported together.
+
+What each key accepts is declared in settings_schema.py; this module reads the file, reports
+what the declaration rejects with its line, and builds BookConfig from what it accepts.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -11,23 +16,16 @@ from typing import Any
 
 from make_book.core.diagnostics import Report, fail
 from make_book.core.names import stable_uuid
+from make_book.core.settings_schema import TABLES, Rejected, suggestion
 
-TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
-    "a5": (148.0, 210.0),
-    "b5": (176.0, 250.0),
-    "a4": (210.0, 297.0),
-    "6x9in": (152.4, 228.6),
-    "5.5x8.5in": (139.7, 215.9),
-    "pocket": (110.0, 178.0),
-}
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
-_DIMENSION = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in)\s*[x×]\s*([\d.]+)\s*(mm|cm|in)\s*$")
-_LENGTH = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in|pt)\s*$")
-_UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+# Values by table and key, as the code uses them (Key.read), defaults filled in.
+Settings = dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class PdfConfig:
+    """The [pdf] table as the PDF writers use it: the trim resolved to millimetres."""
+
     trim: str = "a5"
     width_mm: float = 148.0
     height_mm: float = 210.0
@@ -41,6 +39,8 @@ class PdfConfig:
 
 @dataclass(frozen=True)
 class BookConfig:
+    """book.toml as the build uses it (the [build] table is the CLI's: BuildDefaults)."""
+
     title: str
     lang: str
     subtitle: str | None = None
@@ -62,45 +62,7 @@ class BookConfig:
         return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
-# key -> (accepted python types, description for messages)
-_BOOK_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
-    "title": ((str,), "a string"),
-    "subtitle": ((str,), "a string"),
-    "author": ((str, list), "a string or a list of strings"),
-    "lang": ((str,), "a language tag such as \"fr\""),
-    "publisher": ((str,), "a string"),
-    "date": ((str, dt.date), "a date such as 2026-11-26"),
-    "rights": ((str,), "a string"),
-    "identifier": ((str,), "an ISBN or URN"),
-    "description": ((str,), "a string"),
-    "version": ((str,), "a version such as \"1.0.0\""),
-}
-_SERIES_KEYS = {"name": ((str,), "a string")}
-_PDF_KEYS = {
-    "trim": ((str,), "a preset (a5, b5, 6x9in, 5.5x8.5in, pocket) or \"W x H\" with units"),
-    "bleed": ((str,), "a length such as \"3mm\""),
-    "marks": ((str, bool), "\"crop\" or false"),
-    "toc": ((str,), "\"front\" or \"end\""),
-    "paper_thickness_mm": ((float, int), "a thickness per page in mm such as 0.0572"),
-    "profile": ((str,), "\"print-ready\" or \"default\""),
-    "variant": ((str,), "\"pdf/a-3b\" or \"pdf/ua-1\""),
-}
-_NUMBERING_KEYS = {"figures": ((str,), "\"part\" or \"book\"")}
-# Defaults for `make-book build`; MAKEBOOK_* variables and options override them (cli.py).
-_BUILD_KEYS = {
-    "formats": ((str, list), "a list such as [\"epub\", \"html\"]"),
-    "edition": ((str,), "\"all\", \"omnibus\" or \"part-N\""),
-    "out": ((str,), "a folder such as \"dist\""),
-    "strict": ((bool,), "true or false"),
-}
-_TABLES = {"book": _BOOK_KEYS, "series": _SERIES_KEYS, "pdf": _PDF_KEYS,
-           "numbering": _NUMBERING_KEYS, "build": _BUILD_KEYS}
-_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-# A release version goes into file names: no spaces, slashes or leading dot.
-VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
-
-
-def _key_line(text: str, table: str, key: str) -> int | None:
+def key_line(text: str, table: str, key: str) -> int | None:
     """Line of `key =` inside `[table]` (tomllib gives no positions for values)."""
     current = ""  # keys before the first [table] header: table "" (the top level)
     for number, line in enumerate(text.splitlines(), 1):
@@ -112,24 +74,24 @@ def _key_line(text: str, table: str, key: str) -> int | None:
     return None
 
 
-def _length_mm(value: str) -> float | None:
-    match = _LENGTH.match(value)
-    return float(match.group(1)) * _UNIT_MM[match.group(2)] if match else None
+def table_line(text: str, table: str) -> int | None:
+    """Line of the `[table]` header."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"^\s*\[{re.escape(table)}\]", line):
+            return number
+    return None
 
 
 def load_config(path: Path) -> tuple[BookConfig, Report]:
     """Read and validate book.toml; raise BookError listing every error, return warnings."""
-    report = Report()
-    if not path.is_file():
-        raise fail("E001", "book.toml not found: a project needs manuscript/book.toml", path,
-                   hint="run `make-book init DIR` to start a project")
-    if not path.resolve().is_relative_to(path.parent.parent.resolve()):  # manuscript/../
-        raise fail("E019", f"symbolic link to {path.resolve()}, outside the project folder: "
-                   "refused", path, hint="copy the file into the project instead")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise fail("E002", f"book.toml is not UTF-8 (byte {exc.start})", path) from None
+    settings, report = load_settings(path)
+    return book_config(settings), report
+
+
+def load_settings(path: Path) -> tuple[Settings, Report]:
+    """Every table of book.toml, each value read by its declaration and defaults filled in;
+    raise BookError listing every error, return the warnings."""
+    text = _read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -138,134 +100,107 @@ def load_config(path: Path) -> tuple[BookConfig, Report]:
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise fail("E003", f"invalid TOML: {reason}", path, line) from None
 
-    for table, value in data.items():
-        if table not in _TABLES:
-            report.warn("W001", f"unknown table [{table}] ignored", path,
-                        _table_line(text, table))
+    report = Report()
+    for name, value in data.items():
+        if name not in TABLES:
+            _unknown_table(name, value, text, path, report)
         elif not isinstance(value, dict):
-            report.error("E004", f"`{table}` must be a table [{table}]", path,
-                         _key_line(text, "", table))
-    values: dict[str, dict[str, Any]] = {}
-    for table, keys in _TABLES.items():
-        section = data.get(table, {})
+            report.error("E004", f"`{name}` must be a table [{name}]", path,
+                         key_line(text, "", name))
+    settings: Settings = {name: {} for name in TABLES}
+    rejected: set[tuple[str, str]] = set()  # reported once (E005), not again as missing
+    for table in TABLES.values():
+        section = data.get(table.name, {})
         if not isinstance(section, dict):
             continue
-        values[table] = {}
-        for key, value in section.items():
-            line = _key_line(text, table, key)
-            if key not in keys:
-                report.warn("W002", f"unknown key `{key}` in [{table}] ignored", path, line)
+        for name, value in section.items():
+            line = key_line(text, table.name, name)
+            key = table.key(name)
+            if key is None:
+                _unknown_key(table.name, name, path, line, report)
                 continue
-            types, wanted = keys[key]
-            if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
-                report.error("E005", f"[{table}] {key} must be {wanted}, not {value!r}", path, line)
+            try:
+                settings[table.name][name] = key.read(value)
+            except Rejected:
+                report.error("E005", f"[{table.name}] {name} must be {key.wanted}, not "
+                             f"{value!r}", path, line)
+                rejected.add((table.name, name))
+            except ValueError as exc:  # a parser's own reason: "unknown format docx: …"
+                report.error("E005", f"[{table.name}] {name}: {exc}", path, line)
+                rejected.add((table.name, name))
+    for table in TABLES.values():
+        for key in table.keys:
+            if key.name in settings[table.name] or (table.name, key.name) in rejected:
                 continue
-            values[table][key] = value
-
-    book = values.get("book", {})
-    for required in ("title", "lang"):
-        if required not in book and not any(
-            d.code == "E005" and f"] {required} " in d.message for d in report.errors
-        ):
-            report.error("E006", f"[book] {required} is required", path,
-                         _table_line(text, "book"))
-    lang = book.get("lang", "en")
-    if "lang" in book and not _LANG.match(lang):
-        report.error("E005", f"[book] lang must be a BCP 47 tag such as \"fr\" or \"fr-CA\", "
-                     f"not {lang!r}", path, _key_line(text, "book", "lang"))
-    authors = book.get("author", [])
-    if isinstance(authors, str):
-        authors = [authors]
-    if any(not isinstance(a, str) for a in authors):
-        report.error("E005", "[book] author must be a string or a list of strings", path,
-                     _key_line(text, "book", "author"))
-        authors = []
-    date = book.get("date")
-    if isinstance(date, dt.date):
-        date = date.isoformat()
-    elif isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date).isoformat()
-        except ValueError:
-            report.error("E005", f"[book] date must be a date such as 2026-11-26, not {date!r}",
-                         path, _key_line(text, "book", "date"))
-            date = None
-
-    version = book.get("version")
-    if version is not None and not VERSION.match(version):
-        report.error("E005", f"[book] version must be letters, digits and . _ + - such as "
-                     f"\"1.0.0\", not {version!r}", path, _key_line(text, "book", "version"))
-    pdf = _pdf_config(values.get("pdf", {}), report, path, text)
-    figures = values.get("numbering", {}).get("figures", "part")
-    if figures not in ("part", "book"):
-        report.error("E005", f"[numbering] figures must be \"part\" or \"book\", not {figures!r}",
-                     path, _key_line(text, "numbering", "figures"))
+            if key.required:
+                report.error("E006", f"[{table.name}] {key.name} is required", path,
+                             table_line(text, table.name))
+            elif key.default is not None:
+                settings[table.name][key.name] = key.read(key.default)
     report.raise_if_errors()
-    title = book["title"]
-    config = BookConfig(
-        title=title,
-        lang=lang,
+    return settings, report
+
+
+def _read_text(path: Path) -> str:
+    """book.toml's text: E001 when missing, E019 when a link leads out, E002 when not UTF-8."""
+    if not path.is_file():
+        raise fail("E001", "book.toml not found: a project needs manuscript/book.toml", path,
+                   hint="run `make-book init DIR` to start a project")
+    if not path.resolve().is_relative_to(path.parent.parent.resolve()):  # manuscript/../
+        raise fail("E019", f"symbolic link to {path.resolve()}, outside the project folder: "
+                   "refused", path, hint="copy the file into the project instead")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail("E002", f"book.toml is not UTF-8 (byte {exc.start})", path) from None
+
+
+def _unknown_table(name: str, value: Any, text: str, path: Path, report: Report) -> None:
+    """W001, naming the table probably meant; a plain value at the top of the file (no
+    [table] above it) may be a key that belongs in one."""
+    if isinstance(value, dict):
+        line = table_line(text, name)
+        close = difflib.get_close_matches(name, list(TABLES), n=1)
+        guess = f"did you mean [{close[0]}]?" if close else ""
+    else:
+        line = key_line(text, "", name)
+        guess = suggestion(name, [], {f"[{t.name}]": t.names for t in TABLES.values()})
+    message = f"unknown table [{name}] ignored" + (f": {guess}" if guess else "")
+    report.warn("W001", message, path, line,
+                hint="the tables of book.toml: " + ", ".join(f"[{t}]" for t in TABLES))
+
+
+def _unknown_key(table: str, name: str, path: Path, line: int | None, report: Report) -> None:
+    """W002, naming the key probably meant, and the keys of the table in the hint."""
+    if name in TABLES:  # `pdf = …` under [book]: the [pdf] table was meant
+        guess = f"did you mean the table [{name}]?"
+    else:
+        guess = suggestion(name, TABLES[table].names, {
+            f"[{t.name}]": t.names for t in TABLES.values() if t.name != table})
+    message = f"unknown key `{name}` in [{table}] ignored" + (f": {guess}" if guess else "")
+    report.warn("W002", message, path, line,
+                hint=f"the keys of [{table}]: " + ", ".join(TABLES[table].names))
+
+
+def book_config(settings: Settings) -> BookConfig:
+    """The typed configuration the build uses, from the values load_settings accepted."""
+    book, pdf = settings["book"], settings["pdf"]
+    trim, width, height = pdf["trim"]
+    return BookConfig(
+        title=book["title"],
+        lang=book["lang"],
         subtitle=book.get("subtitle"),
-        authors=tuple(authors),
+        authors=book["author"],
         publisher=book.get("publisher"),
-        date=date,
+        date=book.get("date"),
         rights=book.get("rights"),
-        identifier=book.get("identifier") or stable_uuid(title),
+        identifier=book.get("identifier") or stable_uuid(book["title"]),
         description=book.get("description"),
-        version=version,
-        series=values.get("series", {}).get("name"),
-        figure_numbering=figures,
-        pdf=pdf,
+        version=book.get("version"),
+        series=settings["series"].get("name"),
+        figure_numbering=settings["numbering"]["figures"],
+        pdf=PdfConfig(trim=trim, width_mm=width, height_mm=height, bleed_mm=pdf["bleed"],
+                      marks=pdf["marks"] == "crop", toc=pdf["toc"],
+                      paper_thickness_mm=pdf["paper_thickness_mm"], profile=pdf["profile"],
+                      variant=pdf.get("variant")),
     )
-    return config, report
-
-
-def _table_line(text: str, table: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), 1):
-        if re.match(rf"^\s*\[{re.escape(table)}\]", line):
-            return number
-    return None
-
-
-def _pdf_config(values: dict[str, Any], report: Report, path: Path, text: str) -> PdfConfig:
-    trim = values.get("trim", "a5")
-    size = TRIM_PRESETS_MM.get(trim.lower())
-    if size is None:
-        match = _DIMENSION.match(trim)
-        if match:
-            size = (float(match.group(1)) * _UNIT_MM[match.group(2)],
-                    float(match.group(3)) * _UNIT_MM[match.group(4)])
-        else:
-            report.error("E005", f"[pdf] trim must be {_PDF_KEYS['trim'][1]}, not {trim!r}",
-                         path, _key_line(text, "pdf", "trim"))
-            size = TRIM_PRESETS_MM["a5"]
-    bleed = _length_mm(values.get("bleed", "0mm"))
-    if bleed is None:
-        report.error("E005", f"[pdf] bleed must be a length such as \"3mm\", not "
-                     f"{values['bleed']!r}", path, _key_line(text, "pdf", "bleed"))
-        bleed = 0.0
-    marks = values.get("marks", False)
-    if marks not in (False, "crop", "none"):
-        report.error("E005", f"[pdf] marks must be \"crop\" or false, not {marks!r}", path,
-                     _key_line(text, "pdf", "marks"))
-    toc = values.get("toc", "front")
-    if toc not in ("front", "end"):
-        report.error("E005", f"[pdf] toc must be \"front\" or \"end\", not {toc!r}", path,
-                     _key_line(text, "pdf", "toc"))
-    thickness = values.get("paper_thickness_mm", PdfConfig.paper_thickness_mm)
-    if not 0.02 <= thickness <= 0.5:
-        report.error("E005", f"[pdf] paper_thickness_mm must be a thickness per page between "
-                     f"0.02 and 0.5 mm (0.0572 for 55 lb paper), not {thickness!r}", path,
-                     _key_line(text, "pdf", "paper_thickness_mm"))
-    profile = values.get("profile", "default")
-    if profile not in ("default", "print-ready"):
-        report.error("E005", f"[pdf] profile must be \"print-ready\" or \"default\", not "
-                     f"{profile!r}", path, _key_line(text, "pdf", "profile"))
-    variant = values.get("variant")
-    if variant is not None and variant.lower() not in PDF_VARIANTS:
-        report.error("E005", f"[pdf] variant must be one of {', '.join(PDF_VARIANTS)}, not "
-                     f"{variant!r}", path, _key_line(text, "pdf", "variant"))
-        variant = None
-    return PdfConfig(trim=trim, width_mm=size[0], height_mm=size[1], bleed_mm=bleed,
-                     marks=marks == "crop", toc=toc, paper_thickness_mm=float(thickness),
-                     profile=profile, variant=variant.lower() if variant else None)

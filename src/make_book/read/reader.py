@@ -14,13 +14,12 @@ from make_book.core.config import load_config
 from make_book.core.diagnostics import BookError, Report, fail
 from make_book.core.model import Book, Chapter, Part
 from make_book.core.names import stable_uuid
+from make_book.core.settings_schema import CHAPTER, PART, FrontMatter, suggestion
 from make_book.core.store import cache_dir
 from make_book.read.markdown import to_html
 
 _NUMBERED = re.compile(r"^(\d+)-([\w.-]+?)(\.md)?$")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
-PART_KEYS = {"title", "subtitle", "summary", "url", "status", "hero", "identifier", "cover"}
-CHAPTER_KEYS = {"title"}
 LARGE_CHAPTER_BYTES = 2_000_000
 # C0 controls but tab and newlines, and the two non-characters XML 1.0 excludes.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -99,9 +98,10 @@ def check_contained(root: Path) -> None:
     report.raise_if_errors()
 
 
-def split_front_matter(text: str, path: Path, allowed: set[str],
+def split_front_matter(text: str, path: Path, kind: FrontMatter,
                        report: Report) -> tuple[dict[str, Any], str, int]:
-    """Return (front matter, body, number of lines before the body)."""
+    """Return (front matter, body, number of lines before the body); kind declares the keys
+    (settings_schema.PART or CHAPTER)."""
     match = _FRONT.match(text)
     if not match:
         return {}, text, 0
@@ -115,10 +115,14 @@ def split_front_matter(text: str, path: Path, allowed: set[str],
         raise fail("E011", f"invalid YAML front matter: {problem}", path, line) from None
     if not isinstance(data, dict):
         raise fail("E011", "front matter must be a mapping of `key: value` lines", path, 2)
+    allowed = kind.names
+    other = CHAPTER if kind is PART else PART
     for key in data:
         if key not in allowed:
-            report.warn("W010", f"unknown front matter key `{key}` ignored", path,
-                        _front_line(block, str(key)))
+            guess = suggestion(str(key), allowed, {other.name: other.names})
+            report.warn("W010", f"unknown front matter key `{key}` ignored"
+                        + (f": {guess}" if guess else ""), path, _front_line(block, str(key)),
+                        hint=f"the front matter keys of {kind.name}: " + ", ".join(allowed))
     for key, value in data.items():
         if key in allowed and value is not None and not isinstance(value, str):
             raise fail("E012", f"front matter `{key}` must be text, not {value!r}", path,
@@ -211,14 +215,16 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
     if not index.is_file():
         raise fail("E015", "part folder without _part.md (it needs at least `title:`)", folder)
     text = read_text(index, report)
-    front, body, offset = split_front_matter(text, index, PART_KEYS, report)
+    front, body, offset = split_front_matter(text, index, PART, report)
     if not front.get("title"):
         raise fail("E016", "_part.md needs a `title:` in its front matter", index, 1)
     files = [p for p in sorted(folder.glob("*.md")) if p.name != "_part.md"]
     chapters = _numbered(files)
     status = front.get("status") or ("published" if chapters else "forthcoming")
-    if status not in ("published", "forthcoming"):
-        report.error("E012", f"status must be `published` or `forthcoming`, not {status!r}",
+    statuses = PART.allowed("status")
+    if status not in statuses:
+        report.error("E012", f"status must be {' or '.join(f'`{s}`' for s in statuses)}, "
+                     f"not {status!r}",
                      index, _front_line(text.partition("\n")[2], "status"))
         status = "published" if chapters else "forthcoming"  # its chapters are checked too
     url = front.get("url")
@@ -248,7 +254,7 @@ def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report)
     if len(text.encode()) > LARGE_CHAPTER_BYTES:
         report.warn("W011", f"very large chapter ({len(text.encode()) // 1024} KiB): conversion "
                     "may take minutes; consider splitting it", path)
-    front, body, offset = split_front_matter(text, path, CHAPTER_KEYS, report)
+    front, body, offset = split_front_matter(text, path, CHAPTER, report)
     key = f"c{part.number}-{index}" if not part.implicit else f"c{index}"
     chapter = Chapter(source=path, slug=slug, title=front.get("title") or "", body=None,  # type: ignore[arg-type]
                       line_offset=offset, text=body, key=key, part=part, meta=front)

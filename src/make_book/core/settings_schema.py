@@ -1,0 +1,344 @@
+"""Every setting make-book reads, declared once: the keys of book.toml and of front matter.
+
+The loader (config.py), its messages and docs/configuration.md (config_docs.py) are all made
+from these declarations: adding a key here is the whole of adding it, but for the field of
+BookConfig, PdfConfig or BuildDefaults that carries its value to the code that uses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import KW_ONLY, dataclass
+from typing import Any
+
+TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
+    "a5": (148.0, 210.0),
+    "b5": (176.0, 250.0),
+    "a4": (210.0, 297.0),
+    "6x9in": (152.4, 228.6),
+    "5.5x8.5in": (139.7, 215.9),
+    "pocket": (110.0, 178.0),
+}
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+FORMATS = ("epub", "pdf", "html")
+PART_STATUSES = ("published", "forthcoming")
+_DIMENSION = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in)\s*[x×]\s*([\d.]+)\s*(mm|cm|in)\s*$")
+_LENGTH = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in|pt)\s*$")
+_UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# A release version goes into file names: no spaces, slashes or leading dot.
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
+_EDITION = re.compile(r"^(all|omnibus|part-\d+)$")
+
+
+class Rejected(ValueError):
+    """A value outside what its key accepts: the message says what the key must be."""
+
+
+def toml_literal(value: Any) -> str:
+    """A value as it is written in book.toml: "a5", false, 0.0572, ["epub", "html"]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a book.toml table: what it accepts, what it becomes, what it means."""
+
+    name: str
+    types: tuple[type, ...]  # the TOML value types accepted (bool is never taken for a number)
+    _: KW_ONLY
+    description: str  # one line, for docs/configuration.md
+    example: str  # the value as written in book.toml, e.g. '"3mm"'
+    expected: str = ""  # "[pdf] bleed must be <expected>"; made from `allowed` when empty
+    default: Any = None  # the value assumed when the key is absent, as written; None: none
+    default_text: str = ""  # for the docs, when the default is not a plain value
+    allowed: tuple[Any, ...] = ()  # the only values accepted (after `parse`), in this order
+    parse: Callable[[Any], Any] | None = None  # value → what the code uses; Rejected or ValueError
+    required: bool = False
+
+    @property
+    def wanted(self) -> str:
+        """What the value must be, as messages say it: "front" or "end", a length such as …"""
+        if self.expected:
+            return self.expected
+        literals = [toml_literal(v) for v in self.allowed]
+        return ", ".join(literals[:-1]) + " or " + literals[-1]
+
+    def read(self, value: Any) -> Any:
+        """The value as the code uses it; Rejected (or ValueError, with its reason) otherwise."""
+        if not isinstance(value, self.types) or isinstance(value, bool) and bool not in self.types:
+            raise Rejected(self.wanted)
+        if self.parse is not None:
+            value = self.parse(value)
+        if self.allowed and value not in self.allowed:
+            raise Rejected(self.wanted)
+        return value
+
+
+@dataclass(frozen=True)
+class Table:
+    """One [table] of book.toml and its keys, in the order the docs list them."""
+
+    name: str
+    description: str
+    keys: tuple[Key, ...]
+
+    def key(self, name: str) -> Key | None:
+        """The key called name, or None."""
+        return next((k for k in self.keys if k.name == name), None)
+
+    @property
+    def names(self) -> list[str]:
+        """The names of its keys, in order."""
+        return [k.name for k in self.keys]
+
+
+# -- parsers: the raw TOML value → the value the code uses -------------------------------------
+
+def _lang(value: str) -> str:
+    if not _LANG.match(value):
+        raise Rejected
+    return value
+
+
+def _authors(value: str | list[Any]) -> tuple[str, ...]:
+    """One author or a list of them → a tuple of names."""
+    items = [value] if isinstance(value, str) else value
+    if any(not isinstance(item, str) for item in items):
+        raise Rejected
+    return tuple(items)
+
+
+def _date(value: str | dt.date) -> str:
+    """A TOML date or an ISO date string → "YYYY-MM-DD"."""
+    if isinstance(value, dt.date):  # a TOML date (tomllib parses it)
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise Rejected from None
+
+
+def _version(value: str) -> str:
+    if not VERSION.match(value):
+        raise Rejected
+    return value
+
+
+def _trim(value: str) -> tuple[str, float, float]:
+    """A preset or "W x H" → (the trim as written, width in mm, height in mm)."""
+    size = TRIM_PRESETS_MM.get(value.lower())
+    if size is not None:
+        return value, size[0], size[1]
+    match = _DIMENSION.match(value)
+    if not match:
+        raise Rejected
+    return (value, float(match.group(1)) * _UNIT_MM[match.group(2)],
+            float(match.group(3)) * _UNIT_MM[match.group(4)])
+
+
+def _length_mm(value: str) -> float:
+    """"3mm", "0.125in", "9pt" → millimetres."""
+    match = _LENGTH.match(value)
+    if not match:
+        raise Rejected
+    return float(match.group(1)) * _UNIT_MM[match.group(2)]
+
+
+def _thickness(value: float) -> float:
+    if not 0.02 <= value <= 0.5:
+        raise Rejected
+    return float(value)
+
+
+def parse_formats(value: str | list[Any]) -> tuple[str, ...]:
+    """"epub,html" or ["epub", "html"] → ("epub", "html"); ValueError names an unknown one."""
+    items = value.split(",") if isinstance(value, str) else value
+    chosen = tuple(dict.fromkeys(str(item).strip().lower() for item in items if str(item).strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {', '.join(unknown)}: choose among {', '.join(FORMATS)}")
+    if not chosen:
+        raise ValueError(f"no format given: choose among {', '.join(FORMATS)}")
+    return chosen
+
+
+def check_edition(value: str) -> str:
+    """all, omnibus or part-N; ValueError otherwise (whether part N exists is the book's say)."""
+    value = value.strip().lower()
+    if not _EDITION.match(value):
+        raise ValueError(f"unknown edition {value!r}: choose all, omnibus or part-N (part-3)")
+    return value
+
+
+# -- book.toml -----------------------------------------------------------------------------------
+
+_TEXT = "a string"
+TABLES: dict[str, Table] = {table.name: table for table in (
+    Table("book", "The book itself: its title, language and the metadata of every edition.", (
+        Key("title", (str,), required=True, expected=_TEXT,
+            description="The title, on the covers, the title pages and in the metadata.",
+            example='"Intelligence abondante"'),
+        Key("subtitle", (str,), expected=_TEXT,
+            description="A subtitle, under the title.", example='"Essai sur l\'abondance"'),
+        Key("author", (str, list), expected="a string or a list of strings", parse=_authors,
+            default=[], default_text="no author",
+            description="The author, or the authors in order.",
+            example='["Prénom Nom", "Autre Nom"]'),
+        Key("lang", (str,), required=True, parse=_lang,
+            expected='a BCP 47 language tag such as "fr" or "fr-CA"',
+            description="The language of the text: typography, hyphenation and the words "
+            "make-book adds follow it.", example='"fr"'),
+        Key("publisher", (str,), expected=_TEXT,
+            description="The publisher, on the title pages and in the metadata.",
+            example='"A 42 Journey"'),
+        Key("date", (str, dt.date), expected="a date such as 2026-11-26", parse=_date,
+            default_text="none (files are dated 2000-01-01)",
+            description="The publication date; it also dates the files, for reproducible "
+            "builds.", example="2026-11-26"),
+        Key("rights", (str,), expected=_TEXT,
+            description="The copyright or licence line, in every edition.",
+            example='"© 2026 Prénom Nom"'),
+        Key("identifier", (str,), expected="an ISBN or URN",
+            default_text="a UUID made from the title",
+            description="The book's identifier in the metadata of its editions.",
+            example='"urn:isbn:9782000000000"'),
+        Key("description", (str,), expected=_TEXT,
+            description="A short description, in the metadata of every edition.",
+            example='"Un essai en trois parties."'),
+        Key("version", (str,), expected='letters, digits and . _ + - such as "1.0.0"',
+            parse=_version,
+            description="The release version, in the names of the release files, when "
+            "neither --version nor a git tag gives one (else the book's date).",
+            example='"1.0.0"'),
+    )),
+    Table("series", "A book published as a series: the omnibus and one volume per part.", (
+        Key("name", (str,), expected=_TEXT,
+            description="The series' name, on the covers and title pages of its volumes.",
+            example='"Intelligence abondante"'),
+    )),
+    Table("pdf", "The print and screen PDF editions.", (
+        Key("trim", (str,), parse=_trim, default="a5",
+            expected=f'a preset ({", ".join(TRIM_PRESETS_MM)}) or "W x H" with units',
+            description="The page size: a preset (see Trim presets) or a width and height "
+            "with units mm, cm or in.", example='"6x9in"'),
+        Key("bleed", (str,), expected='a length such as "3mm"', parse=_length_mm,
+            default="0mm",
+            description="The bleed around each print page, in mm, cm, in or pt.",
+            example='"3mm"'),
+        Key("marks", (str, bool), allowed=("crop", "none", False), default=False,
+            description='Crop marks on the print PDF: "crop" draws them.', example='"crop"'),
+        Key("toc", (str,), allowed=("front", "end"), default="front",
+            description="Where the table of contents goes.", example='"end"'),
+        Key("paper_thickness_mm", (float, int), parse=_thickness, default=0.0572,
+            expected="a thickness per page between 0.02 and 0.5 mm (0.0572 for 55 lb paper)",
+            description="The thickness of one page, in mm: the wrap cover's spine is "
+            "pages × this.", example="0.1"),
+        Key("profile", (str,), allowed=("print-ready", "default"), default="default",
+            description='"print-ready" also warns about what a printer may reject.',
+            example='"print-ready"'),
+        Key("variant", (str,), parse=str.lower, allowed=PDF_VARIANTS, default_text="none",
+            description="A PDF standard to follow: PDF/A-3b for archives, PDF/UA-1 for "
+            "accessibility (in any case).", example='"pdf/ua-1"'),
+    )),
+    Table("numbering", "How figures are numbered.", (
+        Key("figures", (str,), allowed=("part", "book"), default="part",
+            description='"part" numbers figures 2.1, 2.2 in each part, "book" 1, 2, 3 '
+            "through the book.", example='"book"'),
+    )),
+    # Defaults for `make-book build`; MAKEBOOK_* variables and options override them, and
+    # where the table is silent the options' own defaults apply (cli.py): default_text only.
+    Table("build", "What `make-book build` makes when no option or `MAKEBOOK_*` variable "
+          "says otherwise.", (
+        Key("formats", (str, list), expected='a list such as ["epub", "html"]',
+            parse=parse_formats, default_text=f"`{toml_literal(list(FORMATS))}`",
+            description="The formats to build.", example='["epub", "html"]'),
+        Key("edition", (str,), expected='"all", "omnibus" or "part-N"', parse=check_edition,
+            default_text='`"all"`',
+            description="The edition to build: every one, the omnibus, or one part's "
+            "volume.", example='"part-2"'),
+        Key("out", (str,), expected='a folder such as "dist"', default_text='`"dist"`',
+            description="The output folder, relative to the project.", example='"public"'),
+        Key("strict", (bool,), expected="true or false", default_text="`false`",
+            description="Whether warnings fail the build.", example="true"),
+    )),
+)}
+
+
+# -- front matter ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FrontKey:
+    """One key of a Markdown file's YAML front matter; every value is text."""
+
+    name: str
+    description: str
+    example: str  # the value as written in YAML
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    default_text: str = ""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The front matter keys of one kind of file (a part's _part.md, a chapter)."""
+
+    name: str  # how messages name the file: "a part's _part.md"
+    keys: tuple[FrontKey, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """The names of its keys, in order."""
+        return [k.name for k in self.keys]
+
+    def allowed(self, name: str) -> tuple[str, ...]:
+        """The values the key accepts (an empty tuple: any text)."""
+        return next(k.allowed for k in self.keys if k.name == name)
+
+
+PART = FrontMatter("a part's _part.md", (
+    FrontKey("title", "The part's title.", "Quand l'exécution s'effondre", required=True),
+    FrontKey("subtitle", "A subtitle, under the title.", "Troisième partie"),
+    FrontKey("summary", "One or two sentences on the part, on its opening page.",
+             "Ce qui vient après."),
+    FrontKey("url", "The part's address elsewhere (http:// or https://): the web "
+             "edition links to it while the part has no page of its own.",
+             "https://example.org/partie-3"),
+    FrontKey("status", "A forthcoming part is announced, its chapters left out.", "forthcoming",
+             allowed=PART_STATUSES,
+             default_text="published if the folder has chapters, else forthcoming"),
+    FrontKey("hero", "An image atop the part's opening page, in every edition.",
+             "assets/thumbnail.jpg"),
+    FrontKey("identifier", "The identifier of the part's own volume.", "urn:isbn:9782000000001",
+             default_text="a UUID made from the book's title and the part's folder"),
+    FrontKey("cover", "Accepted and not used: the covers are drawn from the titles.",
+             "assets/cover.jpg"),
+))
+CHAPTER = FrontMatter("a chapter", (
+    FrontKey("title", "The chapter's title, when its first `#` heading should not be.",
+             "Un titre plus court", default_text="the chapter's `#` heading"),
+))
+
+
+def suggestion(name: str, own: Sequence[str], elsewhere: Mapping[str, Sequence[str]]) -> str:
+    """What an unknown name was probably meant to be, as « did you mean … ? », or "".
+
+    The same name in another table comes first (`trim` written under [book] belongs in
+    [pdf]), then the closest name of its own table, for a typo (`auther`).
+    """
+    for where, names in elsewhere.items():
+        if name in names:
+            return f"did you mean `{name}` in {where}?"
+    close = difflib.get_close_matches(name, own, n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return ""
