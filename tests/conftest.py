@@ -53,8 +53,20 @@ def build_copy(source: Path, dest: Path, formats: tuple[str, ...] = ("epub", "pd
 
 @pytest.fixture(scope="session")
 def series(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The repository's own book, « Intelligence abondante », every edition and format."""
-    return build_copy(REPO, tmp_path_factory.mktemp("series"))
+    """The repository's own book, « Intelligence abondante », every edition and format, with
+    its omnibus made although one part is published (`omnibus = "always"`)."""
+    root = copy_project(REPO, tmp_path_factory.mktemp("series"))
+    always_omnibus(root)
+    result = build(root, root / "dist")
+    return Built(root, root / "dist", result)
+
+
+def always_omnibus(root: Path) -> None:
+    """Set `[series] omnibus = "always"` in a copied project's book.toml."""
+    toml = root / "manuscript" / "book.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "[series]" in text, "the project is not a series"
+    toml.write_text(text.replace("[series]", '[series]\nomnibus = "always"', 1), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

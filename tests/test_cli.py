@@ -265,7 +265,8 @@ def test_new_parts_and_chapters_then_build(tmp_path: Path, mini_book: Built) -> 
     assert missing.exit_code == 1 and "no part 7" in missing.stderr
     result = run("build", str(warm(root, mini_book)), "--format", "epub")
     assert result.exit_code == 0, result.output
-    assert built(root) == ["neuf-1-l-execution.epub", "neuf-2-apres.epub", "neuf.epub"]
+    # Without [series], parts are divisions of one book: one edition.
+    assert built(root) == ["neuf.epub"]
 
 
 def test_new_in_a_book_without_parts(book: Path) -> None:
@@ -289,15 +290,15 @@ def test_init_then_build(tmp_path: Path, mini_book: Built) -> None:
     build = run("build", str(warm(root, mini_book)), "--format", "epub,html")
     assert build.exit_code == 0, build.output
     assert "warning" not in build.stderr  # the sample is a clean book
-    assert built(root) == ["html", "un-essai-1-premiers-pas.epub", "un-essai.epub"]
+    assert built(root) == ["html", "un-essai.epub"]  # one book, not a series: one edition
     again = run("init", str(root))
     assert again.exit_code == 1 and "already exists and is not empty" in again.stderr
-    volume = run("build", str(root), "--edition", "part-1", "--format", "epub", "--out",
-                 str(root / "volume"))
-    assert volume.exit_code == 0
-    assert sorted(p.name for p in (root / "volume").iterdir()) == [
-        "un-essai-1-premiers-pas.epub"]
-    assert run("build", str(root), "--edition", "part-2", "--format", "epub").exit_code == 1
+    whole = run("build", str(root), "--edition", "omnibus", "--format", "epub", "--out",
+                str(root / "whole"))
+    assert whole.exit_code == 0
+    assert sorted(p.name for p in (root / "whole").iterdir()) == ["un-essai.epub"]
+    refused = run("build", str(root), "--edition", "part-1", "--format", "epub")
+    assert refused.exit_code == 1 and "choose one of all, omnibus" in refused.stderr
 
 
 # -- stats, clean -----------------------------------------------------------------------------

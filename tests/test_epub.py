@@ -44,18 +44,19 @@ def test_series_navigation_lists_every_part_and_chapter(series):
     path = series.file("intelligence-abondante.epub")
     nav = xhtml(path, "nav.xhtml")
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)
-    parts = toc.findall("x:ol/x:li", NS)
-    assert len(parts) == 4
-    titles = ["".join(li.find("x:a", NS).itertext()) for li in parts]
-    assert titles[2] == "Quand l’exécution s’effondre"
-    assert "À paraître" in titles[0] and "À paraître" in titles[1] and "À paraître" in titles[3]
-    chapters = parts[2].findall("x:ol/x:li", NS)
+    entries = toc.findall("x:ol/x:li", NS)
+    titles = ["".join(li.find("x:a", NS).itertext()) for li in entries]
+    # The one published part, then the series page: no forthcoming part in the contents.
+    assert titles == ["Quand l’exécution s’effondre", "Dans la même série"]
+    chapters = entries[0].findall("x:ol/x:li", NS)
     assert len(chapters) == 9
     assert "".join(chapters[0].itertext()).strip() == \
         "La chose pour laquelle vous étiez payé devient gratuite"
     landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
-    kinds = {a.get(f"{{{NS['epub']}}}type") for a in landmarks.iter(f"{{{NS['x']}}}a")}
-    assert {"cover", "toc", "bodymatter"} <= kinds
+    kinds = {a.get(f"{{{NS['epub']}}}type"): a.get("href")
+             for a in landmarks.iter(f"{{{NS['x']}}}a")}
+    assert {"cover", "toc", "bodymatter"} <= set(kinds)
+    assert kinds["bodymatter"] == "03-quand-l-execution-s-effondre.xhtml"  # real text first
 
 
 def test_series_epub_carries_language_cover_images_fonts_css(series):
@@ -80,17 +81,23 @@ def test_series_epub_carries_language_cover_images_fonts_css(series):
                     assert img.get("alt") is not None, name
 
 
-def test_forthcoming_parts_are_title_pages_not_chapters(series):
-    path = series.file("intelligence-abondante.epub")
-    page = xhtml(path, "02-un-manuel-pratique.xhtml")
-    text = " ".join("".join(page.itertext()).split())
-    assert "Deuxième partie" in text
-    assert "Un manuel pratique" in text
-    assert "À paraître" in text
-    assert "Un guide pratique pour utiliser les outils d’IA" in text
-    volume = series.file("intelligence-abondante-3-*.epub")
-    spine = [i.get("idref") for i in opf(volume).findall(".//opf:itemref", NS)]
-    assert not any("manuel" in ref for ref in spine)
+def test_forthcoming_parts_are_on_the_series_page_not_in_the_text(series):
+    """No edition holds an empty part page: the forthcoming parts (and, in a volume, the other
+    volumes) are listed once, on « Dans la même série » after the text."""
+    for path in (series.file("intelligence-abondante.epub"),
+                 series.file("intelligence-abondante-3-*.epub")):
+        spine = [i.get("idref") for i in opf(path).findall(".//opf:itemref", NS)]
+        assert not any("manuel" in ref or "guide" in ref for ref in spine), spine
+        assert spine[-1] == "series-page"
+        page = xhtml(path, "series.xhtml")
+        text = " ".join("".join(page.itertext()).split())
+        for words in ("Dans la même série", "Deuxième partie", "Un manuel pratique",
+                      "À paraître", "Un guide pratique pour utiliser les outils d’IA",
+                      "Première partie", "Quatrième partie"):
+            assert words in text, (path.name, words)
+        assert "Troisième partie" not in text  # the book itself is not « also » in it
+        links = [a.get("href") for a in page.iter(f"{{{NS['x']}}}a")]
+        assert links and all(link.startswith("https://") for link in links)
 
 
 def test_author_words_are_kept(series):

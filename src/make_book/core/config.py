@@ -52,6 +52,8 @@ class BookConfig:
     description: str | None = None
     version: str | None = None  # names the release files
     series: str | None = None
+    is_series: bool = False  # book.toml has a [series] table: each published part a volume
+    omnibus: str = "auto"  # [series] omnibus: "auto", "always" or "never"
     figure_numbering: str = "part"
     pdf: PdfConfig = field(default_factory=PdfConfig)
 
@@ -137,6 +139,8 @@ def load_settings(path: Path) -> tuple[Settings, Report]:
                              table_line(text, table.name))
             elif key.default is not None:
                 settings[table.name][key.name] = key.read(key.default)
+    # A [series] table, even an empty one, makes the book a series (core/editions.py).
+    settings["series"]["declared"] = isinstance(data.get("series"), dict)
     report.raise_if_errors()
     return settings, report
 
@@ -198,6 +202,8 @@ def book_config(settings: Settings) -> BookConfig:
         description=book.get("description"),
         version=book.get("version"),
         series=settings["series"].get("name"),
+        is_series=bool(settings["series"].get("declared")),
+        omnibus=settings["series"]["omnibus"],
         figure_numbering=settings["numbering"]["figures"],
         pdf=PdfConfig(trim=trim, width_mm=width, height_mm=height, bleed_mm=pdf["bleed"],
                       marks=pdf["marks"] == "crop", toc=pdf["toc"],

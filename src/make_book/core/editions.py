@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from make_book.core.diagnostics import MakeBookError
+from make_book.core.locales import strings
 from make_book.core.model import Book, Chapter, Element, Part
 from make_book.core.names import slugify, stable_uuid
 
@@ -45,20 +46,45 @@ class Doc:
 
 
 def editions(book: Book) -> list[Edition]:
-    """The omnibus, then one volume per published part (for a book with parts)."""
+    """The editions the book is published as.
+
+    A book (no [series] table, with parts or without) is one edition holding its published
+    parts. A series is one volume per published part, and the omnibus of them all when
+    [series] omnibus allows it ("auto": once two parts are published). A forthcoming part is
+    in no edition: the series page of each names it instead (series_parts)."""
     config = book.config
     slug = slugify(config.title)
-    found = [Edition("omnibus", slug, config.title, config.subtitle, tuple(book.parts),
-                     config.identifier)]
-    if book.has_parts:
-        for part in book.parts:
-            if part.forthcoming:
-                continue
-            found.append(Edition(f"part-{part.number}", f"{slug}-{part.number}-{part.slug}",
-                                 part.title, part.subtitle, (part,),
-                                 part.identifier or stable_uuid(config.title, part.slug),
-                                 part.number))
-    return found
+    published = tuple(p for p in book.parts if not p.forthcoming)
+    whole = Edition("omnibus", slug, config.title, config.subtitle, published,
+                    config.identifier)
+    if not (config.is_series and book.has_parts):
+        return [whole]
+    volumes = [Edition(f"part-{part.number}", f"{slug}-{part.number}-{part.slug}",
+                       part.title, part.subtitle, (part,),
+                       part.identifier or stable_uuid(config.title, part.slug), part.number)
+               for part in published]
+    wanted = config.omnibus == "always" or (config.omnibus == "auto" and len(volumes) >= 2)
+    if wanted or not volumes:
+        return [whole, *volumes]
+    return volumes
+
+
+def series_parts(book: Book, edition: Edition) -> list[Part]:
+    """The parts of the series an edition does not hold, for its « Dans la même série » page:
+    the other volumes and the forthcoming parts; none for a book that is not a series."""
+    if not (book.config.is_series and book.has_parts):
+        return []
+    return [part for part in book.parts if part not in edition.parts]
+
+
+def series_line(book: Book, edition: Edition) -> str | None:
+    """« Intelligence abondante, volume 3 sur 4 » under a volume's title; None for the omnibus
+    and for a book that is not a series. The one wording of every edition and format."""
+    config = book.config
+    if not (config.is_series and edition.is_volume):
+        return None
+    return strings(config.lang)["series_volume"].format(
+        series=config.series or config.title, number=edition.number, total=len(book.parts))
 
 
 def select_editions(book: Book, wanted: str) -> list[Edition]:

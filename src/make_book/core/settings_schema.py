@@ -221,10 +221,16 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             "neither --version nor a git tag gives one (else the book's date).",
             example='"1.0.0"'),
     )),
-    Table("series", "A book published as a series: the omnibus and one volume per part.", (
+    Table("series", "A book published as a series: one volume per published part, and the "
+          "omnibus of them all. Without this table, parts are divisions of one book, published "
+          "as one edition.", (
         Key("name", (str,), expected=_TEXT,
             description="The series' name, on the covers and title pages of its volumes.",
             example='"Intelligence abondante"'),
+        Key("omnibus", (str,), allowed=("auto", "always", "never"), default="auto",
+            description='Whether the omnibus (every published part in one edition) is made: '
+            '"auto" once two parts are published, "always", or "never".',
+            example='"auto"'),
     )),
     Table("pdf", "The print and screen PDF editions.", (
         Key("trim", (str,), parse=_trim, default="a5",

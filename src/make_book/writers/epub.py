@@ -11,7 +11,7 @@ from ebooklib import epub
 
 from make_book.assets.fonts import font_files, font_licences
 from make_book.core.artifacts import Artifact, PageBreaks, find
-from make_book.core.editions import Doc, Edition, documents
+from make_book.core.editions import Doc, Edition, documents, series_line, series_parts
 from make_book.core.files import COMPRESSED_SUFFIXES
 from make_book.core.model import Book, Chapter
 from make_book.core.names import stable_uuid
@@ -55,9 +55,8 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
                        cover_alt=f"{t['cover']} : {edition.title}" if lang.startswith("fr")
                        else f"{t['cover']}: {edition.title}", **common)
     spine.append(cover_page)
-    series_line = _series_line(book, edition)
     title_page = _page(env, "titlepage", "titlepage.xhtml", "epub/titlepage.xhtml",
-                       page_title=edition.title, series_line=series_line,
+                       page_title=edition.title, series_line=series_line(book, edition),
                        authors=book.config.authors, publisher=book.config.publisher,
                        rights=book.config.rights, date=book.config.date,
                        colophon=ctx.colophon, **common)
@@ -84,6 +83,15 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
             else:
                 toc_entries.append({**link, "children": [], "forthcoming": False})
                 ncx.append(epub.Link(page.file_name, doc.title, doc.anchor))
+    others = series_parts(book, edition)
+    if others:
+        # The other volumes and the forthcoming ones, after the text: never a placeholder.
+        page = _page(env, "series-page", "series.xhtml", "epub/series.xhtml",
+                     page_title=t["in_this_series"], parts=others, **common)
+        chapter_pages.append(page)
+        toc_entries.append({"href": page.file_name, "title": t["in_this_series"],
+                            "children": [], "forthcoming": False})
+        ncx.append(epub.Link(page.file_name, t["in_this_series"], "series"))
     page_list = _page_list(breaks, linker)
     if page_list:
         # The page numbers come from the print PDF of the same build: name it as their source.
@@ -206,12 +214,6 @@ def _description(book: Book, edition: Edition) -> str | None:
     return " ".join(summaries) if summaries else None
 
 
-def _series_line(book: Book, edition: Edition) -> str | None:
-    series = book.config.series
-    if not series or not edition.is_volume:
-        return None
-    return locale(book)["series_volume"].format(series=series, number=edition.number,
-                                                total=len(book.parts))
 
 
 def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,

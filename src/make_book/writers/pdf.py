@@ -23,7 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from make_book.assets.fonts import font_files
 from make_book.assets.renditions import print_source
 from make_book.core.artifacts import Artifact
-from make_book.core.editions import Doc, Edition, documents
+from make_book.core.editions import Doc, Edition, documents, series_line, series_parts
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import ordinal_part
 from make_book.core.model import Book, Chapter
@@ -119,16 +119,17 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
                          "chapter": doc.chapter, "body": body, "hero": hero})
     entries = _toc_entries(book, docs)
     config = book.config
-    series_line = None
-    if config.series and edition.is_volume:
-        series_line = t["series_volume"].format(series=config.series, number=edition.number,
-                                                total=len(book.parts))
+    others = series_parts(book, edition)
+    if others:
+        entries.append({"kind": "series", "anchor": "series", "title": t["in_this_series"],
+                        "ordinal": None, "forthcoming": False})
     return template_env().get_template("pdf/book.html").render(
         lang=lang, t=t, edition=edition, docs=rendered, entries=entries,
         authors=config.authors, publisher=config.publisher, rights=config.rights,
         date=config.date, description=" ".join(p.summary for p in edition.parts if p.summary),
         keywords=", ".join(filter(None, [config.series, edition.title])),
-        series_line=series_line, colophon=ctx.colophon, toc_position=config.pdf.toc,
+        series_line=series_line(book, edition), series=others, colophon=ctx.colophon,
+        toc_position=config.pdf.toc,
         cover=book_url(ctx.cover_for(edition), book.root),
         page_css=page_css(book, edition))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from make_book.core.artifacts import Artifact
-from make_book.core.editions import Edition, editions
+from make_book.core.editions import Edition, editions, series_line
 from make_book.core.model import Book
 
 # What the site offers, in the order of reading preference, with the label of each.
@@ -69,9 +69,8 @@ def edition_line(book: Book, edition: Edition | None, t: dict[str, str]) -> str 
     if edition is None:
         return None
     if not edition.is_volume:
-        return t["omnibus"]
-    return t["series_volume"].format(series=book.config.series or book.config.title,
-                                     number=edition.number, total=len(book.parts))
+        return t["omnibus"] if book.config.is_series else None
+    return series_line(book, edition)
 
 
 def size_label(size: int, t: dict[str, str]) -> str:

@@ -179,9 +179,9 @@ class Site:
     def _write_home(self, toc: list[dict], downloads: list[DownloadGroup]) -> None:
         """Write index.html: the cover, the introduction, the parts, the downloads."""
         parts = []
-        if self.book.has_parts:
+        if self.book.has_parts and self.book.config.is_series:
             # The whole series, even on a volume's site: a part outside this edition links
-            # to its own address when it has one.
+            # to its own address when it has one. A book's parts are in its contents only.
             for part in self.book.parts:
                 href = part_href(self.pages, part) or part.url
                 chapters = len(part.chapters)
