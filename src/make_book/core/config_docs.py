@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from make_book.core.settings_schema import (
+    BACK,
     CHAPTER,
+    FRONT,
     PART,
     TABLES,
     TRIM_PRESETS_MM,
@@ -67,7 +69,9 @@ def markdown_reference() -> str:
         "probably meant.",
         "",
     ]
-    for kind, title in ((PART, "A part's `_part.md`"), (CHAPTER, "A chapter")):
+    for kind, title in ((PART, "A part's `_part.md`"), (CHAPTER, "A chapter"),
+                        (FRONT, "Front matter: `manuscript/front/NN-slug.md`"),
+                        (BACK, "Back matter: `manuscript/back/NN-slug.md`")):
         lines += _front_matter(kind, title)
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -31,7 +31,7 @@ class Edition:
 class Doc:
     """One reading unit of an edition: a part's title page or a chapter."""
 
-    kind: str  # "part" or "chapter"
+    kind: str  # "front", "part", "chapter" or "back"
     stem: str  # file name without extension
     title: str
     part: Part | None
@@ -43,6 +43,18 @@ class Doc:
         if self.kind == "part":
             return self.part.key  # type: ignore[union-attr]
         return self.chapter.key  # type: ignore[union-attr]
+
+    @property
+    def role(self) -> str | None:
+        """Front or back matter's role ("dedication", "appendix"…); None for the text."""
+        return self.chapter.role if self.chapter is not None else None
+
+    @property
+    def text(self) -> Chapter | None:
+        """The body this document shows: the chapter's, or the part's introduction."""
+        if self.chapter is not None:
+            return self.chapter
+        return self.part.intro if self.part is not None else None
 
 
 def editions(book: Book) -> list[Edition]:
@@ -100,8 +112,10 @@ def select_editions(book: Book, wanted: str) -> list[Edition]:
 
 
 def documents(book: Book, edition: Edition) -> list[Doc]:
-    """The reading order of an edition; each document lists the anchors it holds."""
-    docs: list[Doc] = []
+    """The reading order of an edition: front matter, the parts and their chapters, back
+    matter; each document lists the anchors it holds."""
+    docs: list[Doc] = [_matter("front", index, chapter)
+                       for index, chapter in enumerate(book.front, 1)]
     for part in edition.parts:
         if not part.implicit:
             doc = Doc("part", f"{part.number:02d}-{part.slug}", part.title, part)
@@ -117,7 +131,18 @@ def documents(book: Book, edition: Edition) -> list[Doc]:
             doc.anchors.update(_ids(chapter.body))
             doc.anchors.update(n.id for n in chapter.notes)
             docs.append(doc)
+    docs += [_matter("back", index, chapter) for index, chapter in enumerate(book.back, 1)]
     return docs
+
+
+def _matter(kind: str, index: int, chapter: Chapter) -> Doc:
+    """A front or back matter document: `00-01-dedication`, `99-01-appendix-a`…"""
+    stem = f"{'00' if kind == 'front' else '99'}-{index:02d}-{chapter.slug}"
+    doc = Doc(kind, stem, chapter.title, None, chapter)
+    doc.anchors.add(chapter.key)
+    doc.anchors.update(_ids(chapter.body))
+    doc.anchors.update(n.id for n in chapter.notes)
+    return doc
 
 
 def _ids(body: Element) -> set[str]:

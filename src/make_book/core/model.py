@@ -53,6 +53,8 @@ class Chapter:
     notes: list[Note] = field(default_factory=list)
     part: Part | None = None
     meta: dict[str, object] = field(default_factory=dict)
+    role: str | None = None  # front or back matter: "dedication", "appendix"…
+    letter: str | None = None  # an appendix's letter: « Annexe A »
 
 
 @dataclass
@@ -101,6 +103,8 @@ class Book:
     root: Path
     config: BookConfig
     parts: list[Part]
+    front: list[Chapter] = field(default_factory=list)  # manuscript/front/, in order
+    back: list[Chapter] = field(default_factory=list)  # manuscript/back/, in order
     images: dict[Path, Image] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)  # anchor id → target
 
@@ -113,10 +117,11 @@ class Book:
         return [c for p in self.parts for c in p.chapters]
 
     def documents(self) -> list[Chapter]:
-        """Every body the transforms walk: part introductions and chapters."""
-        docs: list[Chapter] = []
+        """Every body the transforms walk: front matter, part introductions and chapters,
+        back matter."""
+        docs: list[Chapter] = list(self.front)
         for part in self.parts:
             if part.intro is not None:
                 docs.append(part.intro)
             docs.extend(part.chapters)
-        return docs
+        return docs + self.back

@@ -25,6 +25,17 @@ TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 FORMATS = ("epub", "pdf", "html")
 PART_STATUSES = ("published", "forthcoming")
+# The roles of front and back matter files (`role:`), from the EPUB 3 structural semantics
+# vocabulary; about-the-author is its `contributors`. The half-title, title and copyright
+# pages are make-book's own.
+FRONT_ROLES = ("dedication", "epigraph", "foreword", "preface", "introduction", "prologue")
+BACK_ROLES = ("appendix", "afterword", "epilogue", "acknowledgments", "glossary",
+              "bibliography", "index", "colophon", "about-the-author")
+# Set alone on a right-hand page, with no heading and no running head.
+UNTITLED_ROLES = ("dedication", "epigraph")
+# At most one of these in a book.
+SINGLE_ROLES = ("dedication", "foreword", "preface", "introduction", "prologue", "afterword",
+                "epilogue", "acknowledgments", "glossary", "bibliography", "index", "colophon")
 _DIMENSION = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in)\s*[x×]\s*([\d.]+)\s*(mm|cm|in)\s*$")
 _LENGTH = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in|pt)\s*$")
 _UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -328,6 +339,19 @@ PART = FrontMatter("a part's _part.md", (
              default_text="a UUID made from the book's title and the part's folder"),
     FrontKey("cover", "Accepted and not used: the covers are drawn from the titles.",
              "assets/cover.jpg"),
+))
+FRONT = FrontMatter("a file of manuscript/front/", (
+    FrontKey("role", "What the file is, from the EPUB vocabulary.", "dedication", required=True,
+             allowed=FRONT_ROLES),
+    FrontKey("title", "Its title, when its first `#` heading should not be (a dedication "
+             "and an epigraph have none: the title names them in the contents of the EPUB).",
+             "Remerciements", default_text="the `#` heading, else the role's name"),
+))
+BACK = FrontMatter("a file of manuscript/back/", (
+    FrontKey("role", "What the file is, from the EPUB vocabulary.", "appendix", required=True,
+             allowed=BACK_ROLES),
+    FrontKey("title", "Its title, when its first `#` heading should not be.", "Sources",
+             default_text="the `#` heading, else the role's name"),
 ))
 CHAPTER = FrontMatter("a chapter", (
     FrontKey("title", "The chapter's title, when its first `#` heading should not be.",

@@ -12,9 +12,18 @@ import yaml
 
 from make_book.core.config import load_config
 from make_book.core.diagnostics import BookError, Report, fail
+from make_book.core.locales import strings
 from make_book.core.model import Book, Chapter, Part
 from make_book.core.names import stable_uuid
-from make_book.core.settings_schema import CHAPTER, PART, FrontMatter, suggestion
+from make_book.core.settings_schema import (
+    BACK,
+    CHAPTER,
+    FRONT,
+    PART,
+    SINGLE_ROLES,
+    FrontMatter,
+    suggestion,
+)
 from make_book.core.store import cache_dir
 from make_book.read.markdown import to_html
 
@@ -179,12 +188,15 @@ def read_book(root: Path) -> tuple[Book, Report]:
     else:
         raise fail("E014", "the manuscript has no chapters: add NN-slug.md files or NN-slug/ "
                    "part folders", manuscript)
+    front = _read_matter(manuscript / "front", FRONT, "f", config.lang, report)
+    back = _read_matter(manuscript / "back", BACK, "b", config.lang, report)
+    jobs.extend(front + back)
     # Every file is read before stopping, so that one run shows every problem of this stage;
     # a file with an error is left out of what follows, and the build stops here.
     _collected(report, _convert_all, jobs, cache_dir(root))
     if report.errors:
         raise BookError(report.errors + report.warnings)  # the warnings found so far too
-    book = Book(root=root, config=config, parts=parts)
+    book = Book(root=root, config=config, parts=parts, front=front, back=back)
     for index, chapter in enumerate(book.chapters(), 1):
         chapter.number = index
     return book, report
@@ -249,6 +261,49 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
     return part
 
 
+def _read_matter(folder: Path, kind: FrontMatter, prefix: str, lang: str, report: Report
+                 ) -> list[Chapter]:
+    """The files of manuscript/front/ or back/, in order, each with its `role:` (E022 when
+    missing or unknown, E023 when a role that a book has once is given twice)."""
+    if not folder.is_dir():
+        return []
+    files = _numbered([p for p in sorted(folder.iterdir()) if p.suffix == ".md"])
+    roles = kind.allowed("role")
+    found: list[Chapter] = []
+    first: dict[str, Path] = {}
+    letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for index, (_, slug, path) in enumerate(files, 1):
+        text = read_text(path, report)
+        try:
+            front, body, offset = split_front_matter(text, path, kind, report)
+        except BookError as exc:
+            report.items.extend(exc.diagnostics)
+            continue
+        role = front.get("role")
+        line = _front_line(text.partition("\n")[2], "role") if role else 1
+        if role not in roles:
+            said = f"unknown role `{role}`" if role else "no `role:` in its front matter"
+            guess = suggestion(str(role), list(roles), {}) if role else ""
+            report.error("E022", f"{said}{': ' + guess if guess else ''}; a file of "
+                         f"{folder.name}/ is one of {', '.join(roles)}", path, line,
+                         hint="start the file with ---, role: " + roles[0] + ", ---")
+            continue
+        if role in SINGLE_ROLES and role in first:
+            report.error("E023", f"a second `{role}`: the book has one, in "
+                         f"{first[role].name}", path, line,
+                         hint="put both texts in one file, or give this one another role")
+            continue
+        first.setdefault(role, path)
+        chapter = Chapter(source=path, slug=slug, title=front.get("title") or "",
+                          body=None, line_offset=offset, text=body,  # type: ignore[arg-type]
+                          key=f"{prefix}{index}", role=role,
+                          meta={**front, "role_title": strings(lang)[f"role_{role}"]})
+        if role == "appendix":
+            chapter.letter = next(letters, None)
+        found.append(chapter)
+    return found
+
+
 def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report) -> Chapter:
     text = read_text(path, report)
     if len(text.encode()) > LARGE_CHAPTER_BYTES:
@@ -289,6 +344,9 @@ def _take_title(chapter: Chapter) -> None:
     if chapter.part is not None and chapter is chapter.part.intro:
         return
     first = chapter.body.find("h1")
+    if first is None and not chapter.title and chapter.role is not None:
+        # A dedication or an epigraph has no heading: its role names it in the contents.
+        chapter.title = str(chapter.meta["role_title"])
     if first is not None:
         if not chapter.title:
             chapter.title = " ".join(first.text_content().split())

@@ -20,7 +20,7 @@ from make_book.core.model import Book, Chapter, Element, Target
 
 def run(book: Book, report: Report) -> None:
     _number_figures(book)
-    by_source = {c.source.resolve(): c for c in book.chapters()}
+    by_source = {c.source.resolve(): c for c in book.chapters() + book.front + book.back}
     for part in book.parts:
         if part.source is not None:
             by_source.setdefault(part.source.resolve(), part.intro)  # type: ignore[arg-type]
@@ -33,13 +33,20 @@ def run(book: Book, report: Report) -> None:
 
 
 def _number_figures(book: Book) -> None:
-    """Figures and tables numbered within each part (« 3.2 ») or through the book (« 7 »)."""
+    """Figures and tables numbered within each part (« 3.2 ») or through the book (« 7 »);
+    an appendix numbers its own (« A.1 »), other front and back matter counts on."""
     table = strings(book.config.lang)
     counters = {"fig": 0, "tbl": 0}
+    units: list[tuple[list[Chapter], str | None]] = [([c], None) for c in book.front]
     for part in book.parts:
-        if book.config.figure_numbering == "part":
+        prefix = str(part.number) if book.config.figure_numbering == "part" \
+            and book.has_parts else None
+        units.append((([part.intro] if part.intro else []) + part.chapters, prefix))
+    units += [([c], c.letter) for c in book.back]
+    for chapters, prefix in units:
+        if prefix is not None:
             counters = {"fig": 0, "tbl": 0}
-        for chapter in ([part.intro] if part.intro else []) + part.chapters:
+        for chapter in chapters:
             for figure in chapter.body.iter("figure", "table"):
                 anchor = figure.get("id", "")
                 target = book.targets.get(anchor)
@@ -47,9 +54,7 @@ def _number_figures(book: Book) -> None:
                 if target is None or target.kind != kind:
                     continue
                 counters[kind] += 1
-                number = str(counters[kind])
-                if book.config.figure_numbering == "part" and book.has_parts:
-                    number = f"{part.number}.{number}"
+                number = f"{prefix}.{counters[kind]}" if prefix else str(counters[kind])
                 target.number = number
                 caption = figure.find("figcaption" if kind == "fig" else "caption")
                 if caption is not None:

@@ -13,6 +13,7 @@ from make_book.core.editions import Doc
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import long_date, ordinal_part, strings
 from make_book.core.model import Book, Element
+from make_book.core.settings_schema import UNTITLED_ROLES
 
 
 class Linker:
@@ -49,6 +50,22 @@ class Linker:
                 del link.attrib["href"]
             for name in ("data-url", "data-part", "data-kind"):
                 link.attrib.pop(name, None)
+
+
+def matter_semantics(doc: Doc, t: dict[str, str]) -> dict[str, object]:
+    """How a chapter or a front or back matter document is marked: its part of the book
+    (frontmatter, bodymatter, backmatter), its EPUB type and ARIA role, its class, whether it
+    shows its title, and an appendix's label (« Annexe A »)."""
+    role = doc.role
+    if role is None:
+        return {"matter": "bodymatter", "epub_type": "chapter", "aria_role": "doc-chapter",
+                "css": "chapter", "untitled": False, "label": None}
+    letter = doc.chapter.letter if doc.chapter is not None else None
+    return {"matter": "frontmatter" if doc.kind == "front" else "backmatter",
+            "epub_type": "contributors" if role == "about-the-author" else role,
+            "aria_role": None if role == "about-the-author" else f"doc-{role}",
+            "css": f"matter matter-{role}", "untitled": role in UNTITLED_ROLES,
+            "label": t["appendix_label"].format(letter=letter) if letter else None}
 
 
 def body_copy(body: Element) -> Element:

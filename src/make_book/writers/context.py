@@ -46,14 +46,17 @@ class BuildContext:
         return self.covers[edition.key]
 
     def images_for(self, edition: Edition) -> list[Image]:
-        """The images an edition uses: those of its chapters and its parts' heroes."""
+        """The images an edition uses: those of its chapters, of the front and back matter,
+        and its parts' heroes."""
         names: set[str] = set()
+        chapters = list(self.book.front) + list(self.book.back)
         for part in edition.parts:
             if part.hero is not None:
                 names.add(part.hero.name)
-            for chapter in ([part.intro] if part.intro else []) + part.chapters:
-                for img in chapter.body.iter("img"):
-                    names.add(img.get("src", "").removeprefix("images/"))
+            chapters += ([part.intro] if part.intro else []) + part.chapters
+        for chapter in chapters:
+            for img in chapter.body.iter("img"):
+                names.add(img.get("src", "").removeprefix("images/"))
         return sorted((i for i in self.book.images.values() if i.name in names),
                       key=lambda i: i.name)
 

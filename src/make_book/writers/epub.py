@@ -20,11 +20,12 @@ from make_book.writers.common import (
     body_copy,
     inner_xhtml,
     locale,
+    matter_semantics,
     style_file,
     template_env,
 )
 from make_book.writers.context import BuildContext
-from make_book.writers.pagination import insert_markers
+from make_book.writers.pagination import insert_markers, label_order
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff2": "font/woff2"}
@@ -76,13 +77,15 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
             label = doc.title + (f" — {t['forthcoming']}" if part.forthcoming else "")
             ncx.append([epub.Section(label, page.file_name), []])
         else:
-            link = {"href": page.file_name, "title": doc.title}
+            label = matter_semantics(doc, t)["label"]
+            link = {"href": page.file_name, "title": f"{label} : {doc.title}" if label and
+                    lang.startswith("fr") else f"{label}: {doc.title}" if label else doc.title}
             if toc_entries and doc.part is not None and not doc.part.implicit:
                 toc_entries[-1]["children"].append(link)
-                ncx[-1][1].append(epub.Link(page.file_name, doc.title, doc.anchor))
+                ncx[-1][1].append(epub.Link(page.file_name, link["title"], doc.anchor))
             else:
                 toc_entries.append({**link, "children": [], "forthcoming": False})
-                ncx.append(epub.Link(page.file_name, doc.title, doc.anchor))
+                ncx.append(epub.Link(page.file_name, link["title"], doc.anchor))
     others = series_parts(book, edition)
     if others:
         # The other volumes and the forthcoming ones, after the text: never a placeholder.
@@ -103,7 +106,8 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
         for feature in ("pageBreakMarkers", "pageNavigation"):
             ebook.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     nav = _page(env, "nav", "nav.xhtml", "epub/nav.xhtml", page_title=t["contents"],
-                toc=toc_entries, bodymatter=chapter_pages[0].file_name, page_list=page_list,
+                toc=toc_entries,
+                bodymatter=chapter_pages[_first_text(docs)].file_name, page_list=page_list,
                 **common)
     nav.properties = ["nav"]
     spine.append(nav)
@@ -143,6 +147,11 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     return [Artifact(edition.key, "epub", None, out)]
 
 
+def _first_text(docs: list[Doc]) -> int:
+    """The index of the first document past the front matter: the bodymatter landmark."""
+    return next((i for i, doc in enumerate(docs) if doc.kind != "front"), 0)
+
+
 def _page_list(breaks: PageBreaks, linker: Linker) -> list[dict[str, object]]:
     """The nav's page-list: an entry per page the print edition starts, in page order."""
     entries: list[dict[str, object]] = []
@@ -151,7 +160,7 @@ def _page_list(breaks: PageBreaks, linker: Linker) -> list[dict[str, object]]:
         if page is None:
             continue
         page = page.split("#")[0]
-        entries += [{"href": f"{page}#page-{label}", "label": label, "n": int(label)}
+        entries += [{"href": f"{page}#page-{label}", "label": label, "n": label_order(label)}
                     for label, _ in marks]
     return sorted(entries, key=lambda e: e["n"])
 
@@ -218,7 +227,7 @@ def _description(book: Book, edition: Edition) -> str | None:
 
 def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
                 breaks: PageBreaks) -> epub.EpubItem:
-    chapter: Chapter | None = doc.chapter if doc.kind == "chapter" else doc.part.intro
+    chapter: Chapter | None = doc.text
     body_xhtml, notes_xhtml = "", ""
     if chapter is not None:
         body = body_copy(chapter.body)
@@ -241,7 +250,7 @@ def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
     # Manifest ids must be XML names: the file stems start with digits, hence the "x".
     return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/chapter.xhtml",
                  page_title=doc.title, chapter=chapter, body=body_xhtml, notes=notes_xhtml,
-                 **common)
+                 **matter_semantics(doc, common["t"]), **common)
 
 
 def _epub_types(markup: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from lxml import html
 
+from make_book.assets.lettering import roman
 from make_book.core.artifacts import PageBreaks
 from make_book.core.model import Element
 
@@ -32,8 +33,35 @@ def tag_blocks(body: Element, key: str, anchors: dict[str, BlockRef]) -> None:
         anchors[anchor] = (key, index)
 
 
-def page_starts(document, anchors: dict[str, BlockRef]) -> PageBreaks:  # noqa: ANN001
+def folio_labels(document, body_start: str | None) -> list[str]:  # noqa: ANN001
+    """The folio of each page of a laid-out document, as printed: lower-case roman numerals
+    up to the page holding `body_start` (the first part or chapter), arabic from 1 there
+    (its CSS resets the page counter). Without that anchor, arabic throughout."""
+    start = next((i for i, page in enumerate(document.pages)
+                  if body_start is not None and body_start in page.anchors), 0)
+    return [roman(i + 1).lower() if i < start else str(i - start + 1)
+            for i in range(len(document.pages))]
+
+
+def label_order(label: str) -> int:
+    """A folio's place in the book: the roman front matter before the arabic text."""
+    return int(label) if label.isdigit() else roman_value(label) - 10_000
+
+
+def roman_value(label: str) -> int:
+    """The number a roman numeral writes (``xiv`` → 14)."""
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    total = 0
+    for char, following in zip(label, label[1:] + " ", strict=True):
+        value = values.get(char, 0)
+        total += -value if values.get(following, 0) > value else value
+    return total
+
+
+def page_starts(document, anchors: dict[str, BlockRef],  # noqa: ANN001
+                labels: list[str] | None = None) -> PageBreaks:
     """For a laid-out WeasyPrint document: chapter key → [(page label, block index)]."""
+    labels = labels or [str(n) for n in range(1, len(document.pages) + 1)]
     starts: PageBreaks = {}
     seen: set[str] = set()
     for number, page in enumerate(document.pages, 1):
@@ -45,7 +73,7 @@ def page_starts(document, anchors: dict[str, BlockRef]) -> PageBreaks:  # noqa: 
             continue
         _, _, name = min(found)
         key, index = anchors[name]
-        starts.setdefault(key, []).append((str(number), index))
+        starts.setdefault(key, []).append((labels[number - 1], index))
     return starts
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import copy
 import mimetypes
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 from urllib.request import url2pathname
 
+import pydyf
 from lxml import html
 from tinycss2.color5 import parse_color
 from weasyprint import HTML, Document, Page
@@ -28,9 +30,23 @@ from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import ordinal_part
 from make_book.core.model import Book, Chapter
 from make_book.core.store import cache_dir
-from make_book.writers.common import Linker, body_copy, inner_html, locale, style_file, template_env
+from make_book.writers.common import (
+    Linker,
+    body_copy,
+    inner_html,
+    locale,
+    matter_semantics,
+    style_file,
+    template_env,
+)
 from make_book.writers.context import BuildContext
-from make_book.writers.pagination import BlockRef, page_starts, tag_blocks
+from make_book.writers.pagination import (
+    BlockRef,
+    folio_labels,
+    page_starts,
+    roman_value,
+    tag_blocks,
+)
 
 # The screen edition's link colour: the web edition's accent.
 SCREEN_LINK = "#7a3a22"
@@ -49,18 +65,54 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     fetcher = BookFetcher(book.root)
     document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
-    breaks = page_starts(document, anchors)
+    labels = folio_labels(document, body_start(book, edition))
+    breaks = page_starts(document, anchors, labels)
     options = {"uncompressed_pdf": False, "pdf_identifier": edition.identifier.encode(),
                "pdf_variant": book.config.pdf.variant}
     printed = ctx.staging / f"{edition.slug}.pdf"
-    document.write_pdf(printed, **options)
+    document.write_pdf(printed, finisher=page_labels(labels), **options)
     cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
                  url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
     on_screen = screen_document(document, cover.pages)
-    on_screen.write_pdf(screen, **options)
+    # The screen edition shows the print folios: a page cited from one is found in the other.
+    shown = [locale(book)["cover"]] * len(cover.pages) + [
+        label for page, label in zip(document.pages, labels, strict=True)
+        if not page._page_box.page_type.blank]  # noqa: SLF001
+    on_screen.write_pdf(screen, finisher=page_labels(shown), **options)
     return [Artifact(edition.key, "pdf", "print", printed, len(document.pages), breaks),
             Artifact(edition.key, "pdf", "screen", screen, len(on_screen.pages))]
+
+
+def body_start(book: Book, edition: Edition) -> str | None:
+    """The anchor of the edition's first part or chapter: where the arabic folios begin."""
+    return next((doc.anchor for doc in documents(book, edition)
+                 if doc.kind in ("part", "chapter")), None)
+
+
+def page_labels(labels: list[str]) -> Callable[[object, pydyf.PDF], None]:
+    """A WeasyPrint finisher writing /PageLabels, so that a viewer's « page 12 » is the
+    folio 12: runs of roman (/r) and arabic (/D) numbers, other labels as prefixes (the
+    cover)."""
+    nums: list[object] = []
+    previous: tuple[str, int] | None = None
+    for index, label in enumerate(labels):
+        if label.isdigit():
+            style, value = "/D", int(label)
+        elif label and set(label) <= set("ivxlcdm"):
+            style, value = "/r", roman_value(label)
+        else:
+            style, value = "", 0
+        if previous is None or style != previous[0] or not style or value != previous[1] + 1:
+            entry = pydyf.Dictionary({"S": style, "St": value} if style else
+                                     {"P": pydyf.String(label)})
+            nums += [index, entry]
+        previous = (style, value)
+
+    def finish(_document: object, pdf: pydyf.PDF) -> None:
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+
+    return finish
 
 
 def screen_document(document: Document, cover: list[Page]) -> Document:
@@ -108,15 +160,17 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     lang = book.config.lang
     docs = documents(book, edition)
     linker = Linker(docs, "", single_file=True)
+    start = body_start(book, edition)
     rendered = []
     for doc in docs:
-        chapter: Chapter | None = doc.chapter if doc.kind == "chapter" else doc.part.intro
+        chapter: Chapter | None = doc.text
         body = _pdf_body(book, chapter, linker, anchors) if chapter is not None else ""
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
             hero = book_url(print_source(doc.part.hero, cache_dir(book.root)), book.root)
         rendered.append({"kind": doc.kind, "title": doc.title, "part": doc.part,
-                         "chapter": doc.chapter, "body": body, "hero": hero})
+                         "chapter": doc.chapter, "body": body, "hero": hero,
+                         "start": doc.anchor == start, **matter_semantics(doc, t)})
     entries = _toc_entries(book, docs)
     config = book.config
     others = series_parts(book, edition)
@@ -135,9 +189,18 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
 
 
 def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
+    """The table of contents: parts and chapters, and the front and back matter that has a
+    title (a dedication or an epigraph is not listed)."""
     entries = []
+    t = locale(book)
     for doc in docs:
-        if doc.kind == "part":
+        if doc.role is not None:
+            semantics = matter_semantics(doc, t)
+            if not semantics["untitled"]:
+                entries.append({"kind": doc.kind, "anchor": doc.chapter.key,
+                                "title": doc.title, "ordinal": semantics["label"],
+                                "forthcoming": False})
+        elif doc.kind == "part":
             entries.append({"kind": "part", "anchor": doc.part.key, "title": doc.title,
                             "ordinal": ordinal_part(book.config.lang, doc.part.number),
                             "forthcoming": doc.part.forthcoming})
@@ -205,7 +268,23 @@ def page_css(book: Book, edition: Edition) -> str:
     running = f"""
 @page :left {{ @top-left {{ content: "{_css_string(edition.title)}"; }} }}
 """
-    return fonts + geometry + style_file(book, "pdf.css").read_text(encoding="utf-8") + running
+    return (fonts + geometry + style_file(book, "pdf.css").read_text(encoding="utf-8")
+            + running + FOLIOS)
+
+
+# The text's folios start at 1 on its first page (a part's or a chapter's), the pages before
+# it being front matter: the page counter is reset on the first page of that one element,
+# which gets a page name of its own for it (WeasyPrint resets counters in page rules, not on
+# elements), keeping the looks of a part page or a chapter opening. Here, not in pdf.css, so
+# that a project's own pdf.css keeps the book's numbering.
+FOLIOS = """
+.part-page.body-start { page: first-part; }
+.chapter.body-start, .matter.body-start { page: first-chapter; }
+@page first-part { @top-left { content: none; } @top-right { content: none; }
+  @bottom-left { content: none; } @bottom-right { content: none; } }
+@page :nth(1 of first-part), :nth(1 of first-chapter) { counter-reset: page 1; }
+@page :nth(1 of first-chapter) { @top-left { content: none; } @top-right { content: none; } }
+"""
 
 
 def _font_face(font: Path) -> str:

@@ -43,7 +43,7 @@ def doc_description(doc: Doc) -> str:
     chapter's first paragraph, cut at a word near 160 characters."""
     if doc.kind == "part" and doc.part is not None and doc.part.summary:
         return doc.part.summary
-    chapter = doc.chapter if doc.kind == "chapter" else (doc.part.intro if doc.part else None)
+    chapter = doc.text
     if chapter is None:
         return doc.title
     first = next((p for p in chapter.body.iter("p") if plain_text(p)), None)

@@ -28,7 +28,7 @@ from make_book.core.editions import Edition, documents
 from make_book.core.locales import ordinal_part
 from make_book.core.model import Book, Chapter, Element, Image, Part
 from make_book.core.store import ContentCache
-from make_book.writers.common import Linker, locale, style_file, template_env
+from make_book.writers.common import Linker, locale, matter_semantics, style_file, template_env
 from make_book.writers.context import BuildContext
 from make_book.writers.html.bodies import chapter_body
 from make_book.writers.html.downloads import DownloadGroup, download_groups, edition_line
@@ -152,7 +152,7 @@ class Site:
         doc = page.doc
         previous = self.pages[index - 1] if index > 0 else None
         following = self.pages[index + 1] if index + 1 < len(self.pages) else None
-        chapter = doc.chapter if doc.kind == "chapter" else doc.part.intro  # type: ignore[union-attr]
+        chapter = doc.text
         body, notes = ("", [])
         if chapter is not None:
             body, notes = chapter_body(chapter, self.linker, self.pictures,
@@ -165,7 +165,8 @@ class Site:
                               jsonld=chapter_jsonld(page, self.edition, self.lang,
                                                     self.base_url),
                               part_href=part_href(self.pages, doc.part)
-                              if doc.part is not None and not doc.part.implicit else None)
+                              if doc.part is not None and not doc.part.implicit else None,
+                              semantics=matter_semantics(doc, self.t))
         if doc.kind == "part":
             part = doc.part
             assert part is not None
@@ -207,7 +208,7 @@ class Site:
         linker = Linker(self.docs, ".html", single_file=True)
         sections = []
         for doc in self.docs:
-            chapter = doc.chapter if doc.kind == "chapter" else doc.part.intro  # type: ignore[union-attr]
+            chapter = doc.text
             level = 2 if doc.kind == "part" or not self.book.has_parts else 3
             body, notes = ("", [])
             if chapter is not None:

@@ -1,0 +1,103 @@
+"""One book with front and back matter: a dedication, an epigraph, a preface, an appendix and
+acknowledgments around two parts, placed and marked in every edition, with roman then arabic
+folios."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from conftest import FIXTURES, Built, build_copy, epubcheck
+from lxml import etree
+from pypdf import PdfReader
+
+EPUB_NS = "http://www.idpf.org/2007/ops"
+X = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture(scope="module")
+def onebook(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_copy(FIXTURES / "onebook", tmp_path_factory.mktemp("onebook"))
+
+
+def test_one_book_is_one_edition(onebook: Built) -> None:
+    assert sorted(p.name for p in onebook.dist.iterdir()) == [
+        "html", "the-long-water-cover.pdf", "the-long-water-screen.pdf", "the-long-water.epub",
+        "the-long-water.pdf"]
+    assert onebook.result.report.warnings == []
+
+
+def read(epub: zipfile.ZipFile, name: str) -> etree._Element:
+    return etree.fromstring(epub.read(f"EPUB/{name}"))
+
+
+def test_the_epub_marks_each_role(onebook: Built) -> None:
+    with zipfile.ZipFile(onebook.file("*.epub")) as epub:
+        names = epub.namelist()
+        types = {}
+        for name in names:
+            if re.match(r"EPUB/(00|99)-", name):
+                root = read(epub, name.removeprefix("EPUB/"))
+                section = next(root.iter(f"{X}section"))
+                body = next(root.iter(f"{X}body"))
+                types[name] = (body.get(f"{{{EPUB_NS}}}type"), section.get(f"{{{EPUB_NS}}}type"),
+                               section.get("role"))
+        nav = read(epub, "nav.xhtml")
+        appendix = etree.tostring(read(epub, "99-01-tide-tables.xhtml"), encoding="unicode")
+    assert types == {
+        "EPUB/00-01-dedication.xhtml": ("frontmatter", "dedication", "doc-dedication"),
+        "EPUB/00-02-epigraph.xhtml": ("frontmatter", "epigraph", "doc-epigraph"),
+        "EPUB/00-03-preface.xhtml": ("frontmatter", "preface", "doc-preface"),
+        "EPUB/99-01-tide-tables.xhtml": ("backmatter", "appendix", "doc-appendix"),
+        "EPUB/99-02-acknowledgments.xhtml": ("backmatter", "acknowledgments",
+                                             "doc-acknowledgments"),
+    }
+    landmarks = {a.get(f"{{{EPUB_NS}}}type"): a.get("href") for a in nav.iter(f"{X}a")
+                 if a.get(f"{{{EPUB_NS}}}type")}
+    assert landmarks["bodymatter"] == "01-the-river.xhtml"  # the text, past the front matter
+    assert "Appendix A" in appendix and "Figure A.1" in appendix  # lettered, own numbering
+    toc = " ".join(nav.itertext())
+    assert "Appendix A: Tide Tables" in toc and "Preface" in toc
+
+
+def test_the_epub_passes_epubcheck(onebook: Built) -> None:
+    assert epubcheck(onebook.file("*.epub")) == []
+
+
+def test_roman_then_arabic_page_labels_in_both_pdfs(onebook: Built) -> None:
+    printed = PdfReader(onebook.file("the-long-water.pdf"))
+    labels = printed.page_labels
+    first = labels.index("1")
+    assert labels[:first] == [roman.lower() for roman in
+                              ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
+                               "XI", "XII")][:first]
+    assert labels[first:] == [str(n) for n in range(1, len(labels) - first + 1)]
+    assert "The River" in printed.pages[first].extract_text()  # the text starts at folio 1
+    screen = PdfReader(onebook.file("the-long-water-screen.pdf")).page_labels
+    assert screen[0] == "Cover"
+    assert set(screen[1:]) <= set(labels) and screen.index("1") > 1  # the print folios
+
+
+def test_print_places_the_front_and_back_matter(onebook: Built) -> None:
+    pages = [page.extract_text() for page in PdfReader(onebook.file("the-long-water.pdf")).pages]
+    where = {words: next(i for i, text in enumerate(pages) if words in text)
+             for words in ("For my mother", "No man ever steps", "Contents", "Preface",
+                           "The River", "Tide Tables", "Thanks to the ferrymen")}
+    order = sorted(where, key=where.get)
+    assert order == ["For my mother", "No man ever steps", "Contents", "Preface", "The River",
+                     "Tide Tables", "Thanks to the ferrymen"]
+    dedication = pages[where["For my mother"]]
+    assert dedication.strip() == "For my mother, who taught me to read the river."  # alone
+    assert where["For my mother"] % 2 == 0 and where["No man ever steps"] % 2 == 0  # rectos
+    contents = pages[where["Contents"]]
+    assert "Dedication" not in contents and "Epigraph" not in contents
+    assert re.search(r"Preface\W+[ivx]+\b", contents), contents  # a roman folio
+    assert re.search(r"Appendix A\s*Tide Tables\W+\d+", contents), contents
+
+
+def test_the_web_edition_counts_only_chapters(onebook: Built) -> None:
+    page = (onebook.dist / "html" / "01-01-source.html").read_text(encoding="utf-8")
+    assert "Chapter 1 of 2" in page
+    preface = (onebook.dist / "html" / "00-03-preface.html").read_text(encoding="utf-8")
+    assert 'role="doc-preface"' in preface and "Chapter" not in preface.split("<main")[1][:400]
