@@ -101,3 +101,18 @@ def test_the_web_edition_counts_only_chapters(onebook: Built) -> None:
     assert "Chapter 1 of 2" in page
     preface = (onebook.dist / "html" / "00-03-preface.html").read_text(encoding="utf-8")
     assert 'role="doc-preface"' in preface and "Chapter" not in preface.split("<main")[1][:400]
+
+
+def test_contributors_are_credited_with_their_roles(onebook: Built) -> None:
+    with zipfile.ZipFile(onebook.file("*.epub")) as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        title_page = " ".join(etree.fromstring(epub.read("EPUB/titlepage.xhtml")).itertext())
+    assert re.search(r'<dc:creator id="creator1">Ada Marsh</dc:creator>', opf)
+    assert re.search(r'refines="#creator1"[^>]*>aut<', opf)
+    assert re.search(r'<dc:contributor id="contributor1">Jules Rivière</dc:contributor>', opf)
+    assert re.search(r'refines="#contributor1"[^>]*>trl<', opf)
+    assert "Translated by Jules Rivière" in title_page
+    printed = PdfReader(onebook.file("the-long-water.pdf"))
+    assert printed.metadata.author == "Ada Marsh"
+    text = "\n".join(page.extract_text() for page in printed.pages[:4])
+    assert "Translated by Jules Rivière" in text and "Original title: La Longue Eau" in text

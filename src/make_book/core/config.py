@@ -45,6 +45,11 @@ class BookConfig:
     lang: str
     subtitle: str | None = None
     authors: tuple[str, ...] = ()
+    translators: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    illustrators: tuple[str, ...] = ()
+    original_title: str | None = None
+    original_lang: str | None = None
     publisher: str | None = None
     date: str | None = None
     rights: str | None = None
@@ -195,6 +200,11 @@ def book_config(settings: Settings) -> BookConfig:
         lang=book["lang"],
         subtitle=book.get("subtitle"),
         authors=book["author"],
+        translators=book["translator"],
+        editors=book["editor"],
+        illustrators=book["illustrator"],
+        original_title=book.get("original_title"),
+        original_lang=book.get("original_lang"),
         publisher=book.get("publisher"),
         date=book.get("date"),
         rights=book.get("rights"),

@@ -36,7 +36,21 @@ def collect(root: Path) -> tuple[Book | None, Report]:
     hints.run(book, report)
     empty_chapters(book, report)
     hidden_chapters(book, report)
+    no_person(book, report)
     return book, report
+
+
+def no_person(book: Book, report: Report) -> None:
+    """W004: a book that names no author; its editions credit the publisher instead."""
+    config = book.config
+    if config.authors:
+        return
+    toml = book.root / "manuscript" / "book.toml"
+    credited = (f"the editions credit the publisher « {config.publisher} » as its corporate "
+                "author" if config.publisher else "the editions credit no one")
+    report.warn("W004", f"the book names no author: {credited}", toml,
+                line_of(toml.read_text(encoding="utf-8"), "[book]"),
+                hint='name the author in [book]: author = "Prénom Nom", or a list of names')
 
 
 def empty_chapters(book: Book, report: Report) -> None:

@@ -52,6 +52,22 @@ class Linker:
                 link.attrib.pop(name, None)
 
 
+def credits(book: Book) -> dict[str, object]:
+    """Who the editions credit: the authors (the publisher, as a corporate author, when the
+    book names no one), then « Traduit par … », « Illustré par … » lines and the original
+    title line, in the book's language."""
+    config = book.config
+    t = locale(book)
+    names = ", ".join
+    lines = [t[key].format(names=names(people)) for key, people in (
+        ("translated_by", config.translators), ("edited_by", config.editors),
+        ("illustrated_by", config.illustrators)) if people]
+    return {"authors": list(config.authors) or ([config.publisher] if config.publisher else []),
+            "named_authors": list(config.authors), "contributor_lines": lines,
+            "original_title_line": t["original_title_line"].format(title=config.original_title)
+            if config.original_title else None}
+
+
 def matter_semantics(doc: Doc, t: dict[str, str]) -> dict[str, object]:
     """How a chapter or a front or back matter document is marked: its part of the book
     (frontmatter, bodymatter, backmatter), its EPUB type and ARIA role, its class, whether it

@@ -18,6 +18,7 @@ from make_book.core.names import stable_uuid
 from make_book.writers.common import (
     Linker,
     body_copy,
+    credits,
     inner_xhtml,
     locale,
     matter_semantics,
@@ -58,7 +59,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     spine.append(cover_page)
     title_page = _page(env, "titlepage", "titlepage.xhtml", "epub/titlepage.xhtml",
                        page_title=edition.title, series_line=series_line(book, edition),
-                       authors=book.config.authors, publisher=book.config.publisher,
+                       publisher=book.config.publisher, **credits(book),
                        rights=book.config.rights, date=book.config.date,
                        colophon=ctx.colophon, **common)
     spine.append(title_page)
@@ -170,8 +171,18 @@ def _metadata(ebook: epub.EpubBook, book: Book, edition: Edition, ctx: BuildCont
     ebook.set_identifier(edition.identifier)
     ebook.set_title(edition.title)
     ebook.set_language(config.lang)
-    for index, author in enumerate(config.authors, 1):
-        ebook.add_author(author, uid=f"creator{index}")
+    # Each person with the MARC relator of what they did; a book that names no one is
+    # credited to its publisher, as a corporate author.
+    creators = config.authors or ((config.publisher,) if config.publisher else ())
+    for index, author in enumerate(creators, 1):
+        ebook.add_author(author, role="aut", uid=f"creator{index}")
+    contributors = [(name, "trl") for name in config.translators] + [
+        (name, "edt") for name in config.editors] + [
+        (name, "ill") for name in config.illustrators]
+    for index, (name, role) in enumerate(contributors, 1):
+        ebook.add_metadata("DC", "contributor", name, {"id": f"contributor{index}"})
+        ebook.add_metadata(None, "meta", role, {"refines": f"#contributor{index}",
+                                                "property": "role", "scheme": "marc:relators"})
     if config.publisher:
         ebook.add_metadata("DC", "publisher", config.publisher)
     if config.date:

@@ -33,6 +33,7 @@ from make_book.core.store import cache_dir
 from make_book.writers.common import (
     Linker,
     body_copy,
+    credits,
     inner_html,
     locale,
     matter_semantics,
@@ -179,7 +180,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
                         "ordinal": None, "forthcoming": False})
     return template_env().get_template("pdf/book.html").render(
         lang=lang, t=t, edition=edition, docs=rendered, entries=entries,
-        authors=config.authors, publisher=config.publisher, rights=config.rights,
+        publisher=config.publisher, rights=config.rights, **credits(book),
         date=config.date, description=" ".join(p.summary for p in edition.parts if p.summary),
         keywords=", ".join(filter(None, [config.series, edition.title])),
         series_line=series_line(book, edition), series=others, colophon=ctx.colophon,
