@@ -3,6 +3,7 @@ run fails with the command that installs them."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from make_book.build.pipeline import BuildResult, build
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# A frozen copy of the repository's book: tests pin its content, authors edit manuscript/.
+SERIES = FIXTURES / "series"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +47,12 @@ def copy_project(source: Path, dest: Path) -> Path:
     return dest
 
 
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder, by relative path, with the SHA-256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def build_copy(source: Path, dest: Path, formats: tuple[str, ...] = ("epub", "pdf", "html"),
                edition: str = "all") -> Built:
     root = copy_project(source, dest)
@@ -53,8 +62,9 @@ def build_copy(source: Path, dest: Path, formats: tuple[str, ...] = ("epub", "pd
 
 @pytest.fixture(scope="session")
 def series(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The repository's own book, « Intelligence abondante », every edition and format."""
-    return build_copy(REPO, tmp_path_factory.mktemp("series"))
+    """The repository's book, « Intelligence abondante », as frozen in tests/fixtures/series
+    (not the root's manuscript/, which its author edits), every edition and format."""
+    return build_copy(SERIES, tmp_path_factory.mktemp("series"))
 
 
 @pytest.fixture(scope="session")
