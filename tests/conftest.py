@@ -1,5 +1,10 @@
 """Shared fixtures: each book is built once per session, real validators are found or the
-run fails with the command that installs them."""
+run fails with the command that installs them.
+
+A test that runs an outside tool carries its marker (registered in pyproject.toml), so that
+`make test-fast` (`pytest -m "not epubcheck and not browser and not ace"`) leaves it out:
+`epubcheck` (EPUBCheck, on Java), `browser` (Chromium through Playwright), `ace` (Ace by
+DAISY, on Node.js and Chromium). require_tool() fails a test that runs one without it."""
 
 from __future__ import annotations
 
@@ -18,6 +23,24 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # A frozen copy of the repository's book: tests pin its content, authors edit manuscript/.
 SERIES = FIXTURES / "series"
+
+
+# The test being set up or run, for require_tool (its fixtures are set up after this hook).
+_RUNNING: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _RUNNING[:] = [item]
+
+
+def require_tool(marker: str, tool: str) -> None:
+    """Fail, before running tool, a test (or a fixture it uses) that lacks the tool's marker:
+    the fast tier would run it."""
+    if _RUNNING and _RUNNING[0].get_closest_marker(marker) is None:
+        pytest.fail(f"{_RUNNING[0].nodeid} runs {tool}: mark it @pytest.mark.{marker} (or its "
+                    f"module with pytestmark) so that `make test-fast` leaves it out",
+                    pytrace=False)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -80,6 +103,7 @@ def mini_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def require_java() -> None:
+    require_tool("epubcheck", "EPUBCheck")
     if shutil.which("java") is None:
         pytest.fail("EPUBCheck needs Java: run `scripts/setup.sh --test` (or "
                     "`apt-get install -y default-jre-headless`)", pytrace=False)

@@ -31,6 +31,7 @@ def test_series_editions_exist(series):
                      "intelligence-abondante.epub"]
 
 
+@pytest.mark.epubcheck
 @pytest.mark.parametrize("book", ["series", "parts_book", "mini_book"])
 def test_epubcheck_reports_nothing(book, request):
     built = request.getfixturevalue(book)

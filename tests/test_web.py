@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SERIES
+from conftest import SERIES, require_tool
 from lxml import html as lxml_html
 from tinyhtml5.parser import HTMLParser
 
@@ -120,6 +120,7 @@ def notes_book(tmp_path_factory: pytest.TempPathFactory, web_series: Site,
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    require_tool("browser", "Chromium")
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the web edition is tested in a real browser; "
                     "install it with `apt-get install -y chromium`")
@@ -378,6 +379,7 @@ def test_every_staged_file_is_offered(web_series: Site, tmp_path: Path) -> None:
 # In the browser
 
 
+@pytest.mark.browser
 def test_home_loads_cleanly(browser: object, web_series: Site) -> None:
     with Watched(browser) as watched:
         watched.page.goto(web_series.url + "index.html", wait_until="networkidle")
@@ -389,6 +391,7 @@ def test_home_loads_cleanly(browser: object, web_series: Site) -> None:
         assert watched.problems == []
 
 
+@pytest.mark.browser
 def test_next_links_walk_the_book(browser: object, web_series: Site) -> None:
     first = "03-01-la-chose-pour-laquelle-vous-etiez-paye.html"
     last = "03-09-vous-etes-maintenant-un-architecte.html"
@@ -405,6 +408,7 @@ def test_next_links_walk_the_book(browser: object, web_series: Site) -> None:
         assert watched.problems == []
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("query", [PHRASE, "GOULOT d'etranglement"])
 def test_search_finds_a_phrase_of_part_three(browser: object, web_series: Site, query: str) -> None:
     with Watched(browser) as watched:
@@ -427,6 +431,7 @@ def test_search_finds_a_phrase_of_part_three(browser: object, web_series: Site, 
         assert watched.problems == []
 
 
+@pytest.mark.browser
 def test_search_says_when_nothing_is_found(browser: object, web_series: Site) -> None:
     with Watched(browser) as watched:
         watched.page.goto(web_series.url + "recherche.html?q=zzyzx")
@@ -436,6 +441,7 @@ def test_search_says_when_nothing_is_found(browser: object, web_series: Site) ->
         assert watched.page.locator("#search-results li").count() == 0
 
 
+@pytest.mark.browser
 def test_search_works_from_file_urls(browser: object, web_series: Site) -> None:
     with Watched(browser, width=375) as watched:
         page = watched.page
@@ -451,6 +457,7 @@ def test_search_works_from_file_urls(browser: object, web_series: Site) -> None:
         assert watched.problems == []
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [375, 1280])
 def test_footnote_and_back_link(browser: object, notes_book: Site, width: int) -> None:
     """Narrow: the call jumps to the note at the end. Wide: the note stands in the margin and
@@ -475,6 +482,7 @@ def test_footnote_and_back_link(browser: object, notes_book: Site, width: int) -
         assert watched.problems == []
 
 
+@pytest.mark.browser
 def test_print_stylesheet(browser: object, notes_book: Site) -> None:
     """On paper: no interface, and the notes at the end of the chapter, not in a margin."""
     with Watched(browser) as watched:
@@ -486,6 +494,7 @@ def test_print_stylesheet(browser: object, notes_book: Site) -> None:
         assert page.locator(".site-header").is_hidden() and page.locator(".pager").is_hidden()
 
 
+@pytest.mark.browser
 def test_toc_by_keyboard(browser: object, web_series: Site) -> None:
     with Watched(browser, width=375) as watched:
         page = watched.page
@@ -500,6 +509,7 @@ def test_toc_by_keyboard(browser: object, web_series: Site) -> None:
         assert not current.is_visible()
 
 
+@pytest.mark.browser
 def test_nothing_overflows_a_phone(browser: object, web_series: Site) -> None:
     pages = ["index.html", "03-quand-l-execution-s-effondre.html",
              "03-05-la-couche-du-milieu-disparait.html", "livre.html", "recherche.html?q=le",
@@ -512,6 +522,7 @@ def test_nothing_overflows_a_phone(browser: object, web_series: Site) -> None:
         assert watched.problems == []
 
 
+@pytest.mark.browser
 def test_measure_is_a_book_line(browser: object, web_series: Site) -> None:
     """About 65 characters a line on a wide screen: 60 to 75."""
     with Watched(browser) as watched:
@@ -528,6 +539,7 @@ def test_measure_is_a_book_line(browser: object, web_series: Site) -> None:
         assert 60 <= per_line <= 75, per_line
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_accessibility_axe(browser: object, web_series: Site, notes_book: Site,
                            scheme: str) -> None:
@@ -548,6 +560,7 @@ def test_accessibility_axe(browser: object, web_series: Site, notes_book: Site,
             assert bad == [], f"{url} ({scheme}): {bad}"
 
 
+@pytest.mark.browser
 def test_screenshots(browser: object, web_series: Site) -> None:
     """Home page and a chapter at phone and desktop widths in both themes, for a person to
     look at (written to $MAKE_BOOK_SHOTS, /tmp/web-shots by default). The themes follow the
