@@ -83,11 +83,31 @@ def build_copy(source: Path, dest: Path, formats: tuple[str, ...] = ("epub", "pd
     return Built(root, root / "dist", result)
 
 
+def share_cache(root: Path, cache: Path) -> Path:
+    """Point the project at root to the make-book cache folder `cache` (keyed by content), for
+    builds without PDFs: WeasyPrint is refused a cover outside the project."""
+    (root / ".cache").mkdir(exist_ok=True)
+    (root / ".cache" / "make-book").symlink_to(cache, target_is_directory=True)
+    return root
+
+
 @pytest.fixture(scope="session")
-def series(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def series_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The make-book cache of the `series` build, which test_web's `web_series` shares: the
+    renditions of the six large pictures, most of a cold build's time, are made once. It is
+    the series project's own .cache/make-book: a PDF takes its cover only from inside the
+    project (through a link, the cover is outside it and refused)."""
+    cache = tmp_path_factory.mktemp("series") / ".cache" / "make-book"
+    cache.mkdir(parents=True)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def series(series_cache: Path) -> Built:
     """The repository's book, « Intelligence abondante », as frozen in tests/fixtures/series
     (not the root's manuscript/, which its author edits), every edition and format."""
-    return build_copy(SERIES, tmp_path_factory.mktemp("series"))
+    root = copy_project(SERIES, series_cache.parents[1])
+    return Built(root, root / "dist", build(root, root / "dist"))
 
 
 @pytest.fixture(scope="session")

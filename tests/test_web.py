@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SERIES, require_tool
+from conftest import SERIES, require_tool, share_cache
 from lxml import html as lxml_html
 from tinyhtml5.parser import HTMLParser
 
@@ -90,13 +90,13 @@ def _serve(folder: Path, running: list[ThreadingHTTPServer]) -> str:
 
 
 @pytest.fixture(scope="module")
-def web_series(tmp_path_factory: pytest.TempPathFactory,
-           servers: list[ThreadingHTTPServer]) -> Site:
+def web_series(tmp_path_factory: pytest.TempPathFactory, series_cache: Path,
+               servers: list[ThreadingHTTPServer]) -> Site:
     """The series (tests/fixtures/series) as a web edition with its omnibus EPUB, which the
     downloads block must list (the PDF writer and the volume are left out for time:
     test_every_staged_file_is_offered covers them). Not conftest's `series`, which builds
     every edition and format."""
-    root = _copy_series(tmp_path_factory.mktemp("series"))
+    root = share_cache(_copy_series(tmp_path_factory.mktemp("series")), series_cache)
     build(root, root / "dist", ("epub", "html"), edition="omnibus")
     html = root / "dist" / "html"
     return Site(root, html, _serve(html, servers))
@@ -111,8 +111,7 @@ def notes_book(tmp_path_factory: pytest.TempPathFactory, web_series: Site,
     for name, text in NOTES_BOOK.items():
         (root / "manuscript" / name).write_text(text, encoding="utf-8")
     # The fonts are the same files as the series': share its cache (keyed by content).
-    (root / ".cache").mkdir()
-    (root / ".cache" / "make-book").symlink_to(web_series.root / ".cache" / "make-book")
+    share_cache(root, web_series.root / ".cache" / "make-book")
     build(root, root / "dist", ("html",))
     html = root / "dist" / "html"
     return Site(root, html, _serve(html, servers))
