@@ -1,5 +1,5 @@
 # The two commands of the README: `make book` and `make test`.
-.PHONY: book test lint bench docs clean
+.PHONY: book test test-fast lint bench docs clean
 
 book:
 	@scripts/setup.sh
@@ -8,6 +8,11 @@ book:
 test:
 	@scripts/setup.sh --test
 	.venv/bin/python -m pytest
+
+# The edit-test loop: every test but those that run EPUBCheck (Java), Chromium or Ace.
+test-fast:
+	@scripts/setup.sh --test
+	.venv/bin/python -m pytest -m "not epubcheck and not browser and not ace and not slow"
 
 lint:
 	@scripts/setup.sh --test

@@ -1,8 +1,14 @@
 """Shared fixtures: each book is built once per session, real validators are found or the
-run fails with the command that installs them."""
+run fails with the command that installs them.
+
+A test that runs an outside tool carries its marker (registered in pyproject.toml), so that
+`make test-fast` (`pytest -m "not epubcheck and not browser and not ace"`) leaves it out:
+`epubcheck` (EPUBCheck, on Java), `browser` (Chromium through Playwright), `ace` (Ace by
+DAISY, on Node.js and Chromium). require_tool() fails a test that runs one without it."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -15,6 +21,26 @@ from make_book.build.pipeline import BuildResult, build
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# A frozen copy of the repository's book: tests pin its content, authors edit manuscript/.
+SERIES = FIXTURES / "series"
+
+
+# The test being set up or run, for require_tool (its fixtures are set up after this hook).
+_RUNNING: list[pytest.Item] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _RUNNING[:] = [item]
+
+
+def require_tool(marker: str, tool: str) -> None:
+    """Fail, before running tool, a test (or a fixture it uses) that lacks the tool's marker:
+    the fast tier would run it."""
+    if _RUNNING and _RUNNING[0].get_closest_marker(marker) is None:
+        pytest.fail(f"{_RUNNING[0].nodeid} runs {tool}: mark it @pytest.mark.{marker} (or its "
+                    f"module with pytestmark) so that `make test-fast` leaves it out",
+                    pytrace=False)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +70,12 @@ def copy_project(source: Path, dest: Path) -> Path:
     return dest
 
 
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder, by relative path, with the SHA-256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def build_copy(source: Path, dest: Path, formats: tuple[str, ...] = ("epub", "pdf", "html"),
                edition: str = "all") -> Built:
     root = copy_project(source, dest)
@@ -51,14 +83,32 @@ def build_copy(source: Path, dest: Path, formats: tuple[str, ...] = ("epub", "pd
     return Built(root, root / "dist", result)
 
 
+def share_cache(root: Path, cache: Path) -> Path:
+    """Point the project at root to the make-book cache folder `cache` (keyed by content), for
+    builds without PDFs: WeasyPrint is refused a cover outside the project."""
+    (root / ".cache").mkdir(exist_ok=True)
+    (root / ".cache" / "make-book").symlink_to(cache, target_is_directory=True)
+    return root
+
+
 @pytest.fixture(scope="session")
-def series(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The repository's own book, « Intelligence abondante », every edition and format, with
-    its omnibus made although one part is published (`omnibus = "always"`)."""
-    root = copy_project(REPO, tmp_path_factory.mktemp("series"))
-    always_omnibus(root)
-    result = build(root, root / "dist")
-    return Built(root, root / "dist", result)
+def series_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The make-book cache of the `series` build, which test_web's `web_series` shares: the
+    renditions of the six large pictures, most of a cold build's time, are made once. It is
+    the series project's own .cache/make-book: a PDF takes its cover only from inside the
+    project (through a link, the cover is outside it and refused)."""
+    cache = tmp_path_factory.mktemp("series") / ".cache" / "make-book"
+    cache.mkdir(parents=True)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def series(series_cache: Path) -> Built:
+    """The repository's book, « Intelligence abondante », as frozen in tests/fixtures/series
+    (not the root's manuscript/, which its author edits), every edition and format."""
+    root = copy_project(SERIES, series_cache.parents[1])
+    always_omnibus(root)  # its omnibus made although one part is published
+    return Built(root, root / "dist", build(root, root / "dist"))
 
 
 def always_omnibus(root: Path) -> None:
@@ -82,6 +132,7 @@ def mini_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def require_java() -> None:
+    require_tool("epubcheck", "EPUBCheck")
     if shutil.which("java") is None:
         pytest.fail("EPUBCheck needs Java: run `scripts/setup.sh --test` (or "
                     "`apt-get install -y default-jre-headless`)", pytrace=False)

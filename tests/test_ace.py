@@ -8,12 +8,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import require_tool
 
 ACE = Path(__file__).resolve().parents[1] / "tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
 CHROMIUM = Path("/usr/bin/chromium")
 
+pytestmark = pytest.mark.ace
+
 
 def run_ace(epub: Path, out: Path) -> dict:
+    require_tool("ace", "Ace by DAISY")
     if not ACE.exists() or not CHROMIUM.exists():
         pytest.fail("Ace by DAISY needs Node.js and Chromium: run `scripts/setup.sh --test` "
                     "(apt-get install -y chromium nodejs npm; cd tools/ace && "

@@ -13,18 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, copy_project, snapshot
 
 from make_book.build import output
 from make_book.build.output import publish, staging_dir
 from make_book.build.pipeline import build
 from make_book.core.files import write_atomic
 from make_book.writers import WRITERS
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def last_good(root: Path) -> dict[str, str]:

@@ -7,14 +7,13 @@ changed step by step; each test says what a build after its change must redo.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, copy_project, snapshot
 
 from make_book.build import jobs as parallel
 from make_book.build.fingerprint import model_digest
@@ -28,11 +27,6 @@ SECOND = "manuscript/02-suite/01-second.md"
 OMNIBUS = "essais-en-trois-parties"
 VOLUME_1 = f"{OMNIBUS}-1-debut"
 VOLUME_2 = f"{OMNIBUS}-2-suite"
-
-
-def snapshot(dist: Path) -> dict[str, str]:
-    return {str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
 def rendered(result: BuildResult) -> set[str]:
@@ -85,8 +79,14 @@ def test_an_edited_chapter_lays_out_only_the_pdfs_that_hold_it(book: Path) -> No
 def test_an_incremental_build_gives_the_bytes_of_a_full_one(book: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
-    """The book as the edits above left it, built from nothing in another folder and in one
-    process: every file is the same as the one the incremental, parallel builds left."""
+    """The book edited and built incrementally (in parallel, on whatever the tests before
+    left), then built from nothing in another folder and in one process: every file is the
+    same as the one the incremental build left."""
+    path = book / SECOND
+    path.write_text(path.read_text(encoding="utf-8") + "\nEncore une phrase.\n",
+                    encoding="utf-8")
+    incremental = build(book)  # every format: no output is left from an older build
+    assert incremental.reused, "the edit concerns part 2 only: part 1's outputs are kept"
     fresh = copy_project(book, tmp_path / "fresh")
     monkeypatch.setenv("MAKE_BOOK_JOBS", "1")
     build(fresh)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, copy_project, require_tool
 
 import make_book
 from make_book.cli import main
@@ -128,9 +128,11 @@ def test_hints_locate_each_problem() -> None:
 @pytest.fixture
 def quick_java(monkeypatch: pytest.MonkeyPatch) -> None:
     """EPUBCheck runs for seconds: the JVM's quick compiler alone halves its CPU time."""
+    require_tool("epubcheck", "EPUBCheck")
     monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 
+@pytest.mark.epubcheck
 def test_check_epub_runs_epubcheck_on_a_clean_book(tmp_path: Path, quick_java: None) -> None:
     root = copy_project(FIXTURES / "mini", tmp_path / "book")
     status, lines, stderr = check(str(root), "--epub", "--ignore", "W031")
@@ -140,6 +142,7 @@ def test_check_epub_runs_epubcheck_on_a_clean_book(tmp_path: Path, quick_java: N
     assert not (root / "dist").exists()  # the EPUBs were built aside
 
 
+@pytest.mark.epubcheck
 def test_epubcheck_findings_are_located_inside_the_epub(mini_book, tmp_path: Path,
                                                         quick_java: None) -> None:
     source = mini_book.file("*.epub")

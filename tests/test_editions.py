@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, build_copy, copy_project
+from conftest import FIXTURES, SERIES, build_copy, copy_project
 
 from make_book.build.pipeline import load
 from make_book.core.editions import editions, series_parts
@@ -68,7 +68,7 @@ def test_the_series_page_names_the_other_volumes_and_the_forthcoming(tmp_path: P
 
 
 def test_the_shipped_series_is_its_published_volume_and_the_web_edition(tmp_path: Path) -> None:
-    built = build_copy(REPO, tmp_path / "series", formats=("epub", "html"))
+    built = build_copy(SERIES, tmp_path / "series", formats=("epub", "html"))
     names = sorted(p.name for p in built.dist.iterdir())
     assert names == ["html", "intelligence-abondante-3-quand-l-execution-s-effondre.epub"]
     home = (built.dist / "html" / "index.html").read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, build_copy, epubcheck
+from conftest import FIXTURES, SERIES, build_copy, epubcheck
 from lxml import etree
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -31,6 +31,7 @@ def test_series_editions_exist(series):
                      "intelligence-abondante.epub"]
 
 
+@pytest.mark.epubcheck
 @pytest.mark.parametrize("book", ["series", "parts_book", "mini_book"])
 def test_epubcheck_reports_nothing(book, request):
     built = request.getfixturevalue(book)
@@ -104,7 +105,7 @@ def test_author_words_are_kept(series):
     path = series.file("intelligence-abondante.epub")
     page = xhtml(path, "03-04-la-hierarchie-se-retourne.xhtml")
     text = "".join(page.itertext())
-    source = (Path(__file__).resolve().parents[1] / "manuscript" / "03-quand-l-execution-s-effondre"
+    source = (SERIES / "manuscript" / "03-quand-l-execution-s-effondre"
               / "04-la-hierarchie-se-retourne.md").read_text(encoding="utf-8")
     first = next(line for line in source.splitlines()[2:] if line and not line.startswith("!"))
     words = re.findall(r"\w+", first)

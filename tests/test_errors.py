@@ -3,12 +3,11 @@ traceback, and the last good dist/ left as it was."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_project, run_cli
+from conftest import FIXTURES, copy_project, run_cli, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +17,6 @@ def good_project(tmp_path_factory) -> Path:
     result = run_cli("build", str(root), "--format", "epub")
     assert result.returncode == 0, result.stderr
     return root
-
-
-def snapshot(dist: Path) -> dict[str, str]:
-    return {str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
 def broken_copy(good: Path, tmp_path: Path) -> Path:

@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 from make_book.build.pipeline import build
 from make_book.core.diagnostics import BookError, MakeBookError
 
+pytestmark = pytest.mark.epubcheck  # every example's EPUB goes through EPUBCheck
+
 # Letters of many scripts, with the characters Markdown and HTML give meaning to.
 SCRIPTS = [
     "abcdefghijklmnopqrstuvwxyzàâçéèêëîïôœùûüÿ",  # Latin, French

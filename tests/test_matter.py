@@ -61,6 +61,7 @@ def test_the_epub_marks_each_role(onebook: Built) -> None:
     assert "Appendix A: Tide Tables" in toc and "Preface" in toc
 
 
+@pytest.mark.epubcheck
 def test_the_epub_passes_epubcheck(onebook: Built) -> None:
     assert epubcheck(onebook.file("*.epub")) == []
 

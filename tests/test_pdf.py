@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import pdftoppm_available
+from conftest import Built, copy_project, pdftoppm_available
 from pypdf import PdfReader
 
 MM = 72 / 25.4
@@ -349,3 +352,70 @@ def test_several_footnotes_on_one_page_all_show(parts_book):
         assert note in texts[page], note
     # Numbered per chapter: this chapter's notes are 1 to 4, whatever came before.
     assert re.search(r"^\s*4\.\s*Note gamma", texts[page], re.M), texts[page][-200:]
+
+
+# -- the HTML document WeasyPrint lays out, against golden files --------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+SHIPPED_PDF_CSS = "/* make-book's styles/pdf.css, as shipped */\n"
+
+
+def pdf_sources(built: Built, tmp_path: Path) -> dict[str, str]:
+    """What the PDF writer hands WeasyPrint for each edition of a built fixture book (its
+    render_html, as build/plan.py calls it), rendered again from a copy of the project and of
+    its cache (the covers are not drawn again), then made the same on every machine: the
+    project's and make-book's folders named by placeholders, and the shipped pdf.css (copied
+    in whole, and tested as the PDFs' typography) by a comment."""
+    from make_book.build.covers import plan_covers
+    from make_book.build.jobs import run_jobs
+    from make_book.build.pipeline import load, source_epoch
+    from make_book.core.editions import editions, select_editions
+    from make_book.core.files import PACKAGE, PACKAGE_STYLES
+    from make_book.core.store import cache_dir
+    from make_book.writers import pdf as pdf_writer
+    from make_book.writers.context import BuildContext
+
+    root = copy_project(built.root, tmp_path / "book").resolve()
+    shutil.copytree(built.root / ".cache", root / ".cache")
+    book, _report = load(root)
+    ctx = BuildContext(book=book, staging=tmp_path / "staging", cache=cache_dir(root),
+                       epoch=source_epoch(book))
+    run_jobs(plan_covers(book, ctx, editions(book)), 1)
+    shipped_css = (PACKAGE_STYLES / "pdf.css").read_text(encoding="utf-8")
+    sources = {}
+    for edition in select_editions(book, "all"):
+        text = pdf_writer.render_html(book, edition, ctx, {})
+        assert text.count(shipped_css) == 1, f"{edition.slug}: the shipped pdf.css is not in it"
+        text = text.replace(shipped_css, SHIPPED_PDF_CSS)
+        for folder, name in ((root, "{project}"), (PACKAGE.resolve(), "{make_book}")):
+            text = text.replace(folder.as_uri(), name).replace(str(folder), name)
+        assert "file:" not in text and str(tmp_path) not in text, \
+            f"{edition.slug}: a path of this machine is left in the document"
+        sources[edition.slug] = text
+    return sources
+
+
+@pytest.mark.parametrize(("book", "folder"), [("mini_book", "mini"), ("parts_book", "parts")])
+def test_pdf_source_golden_files(book: str, folder: str, request: pytest.FixtureRequest,
+                                 tmp_path: Path) -> None:
+    """The HTML each edition's PDFs are laid out from (tests/golden/<book>/PDF__<slug>.html)
+    must not drift; refresh with --update-golden and review the diff."""
+    sources = pdf_sources(request.getfixturevalue(book), tmp_path)
+    goldens = GOLDEN / folder
+    if request.config.getoption("--update-golden"):
+        goldens.mkdir(parents=True, exist_ok=True)
+        for stale in goldens.glob("PDF__*.html"):
+            stale.unlink()
+        for slug, text in sources.items():
+            (goldens / f"PDF__{slug}.html").write_text(text, encoding="utf-8")
+    assert sorted(p.name for p in goldens.glob("PDF__*.html")) == sorted(
+        f"PDF__{slug}.html" for slug in sources), \
+        f"the PDF golden files in {goldens} are not one per edition: run pytest --update-golden"
+    for slug, text in sources.items():
+        golden = goldens / f"PDF__{slug}.html"
+        expected = golden.read_text(encoding="utf-8")
+        diff = "".join(list(difflib.unified_diff(
+            expected.splitlines(keepends=True), text.splitlines(keepends=True),
+            str(golden.relative_to(GOLDEN.parent)), "this build"))[:40])
+        assert text == expected, \
+            f"{golden.name} drifted; review and refresh with --update-golden:\n{diff}"

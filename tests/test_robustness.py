@@ -515,6 +515,7 @@ def test_raw_html_leaves_nothing_harmful_in_any_edition(
         assert kept in chapter, kept
 
 
+@pytest.mark.epubcheck
 def test_raw_html_build_passes_epubcheck(raw_html_build: tuple[Path, str]) -> None:
     root, _output = raw_html_build
     assert epubcheck(next((root / "dist").glob("*.epub"))) == []

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, Built, copy_project
+from conftest import FIXTURES, Built, copy_project, require_tool
 
 from make_book.cli import main
 from make_book.commands.serve import concerns_web, inject
@@ -82,6 +82,7 @@ def server(mini_book: Built, tmp_path: Path) -> Iterator[Server]:
             process.communicate(timeout=10)
 
 
+@pytest.mark.browser
 def test_serve_rebuilds_after_a_change_and_stops_cleanly(server: Server) -> None:
     wait_for(lambda: server.state()["generation"] == 1, 90, "the first build")
     site = server.root / ".cache" / "make-book" / "serve" / "html"
@@ -139,6 +140,7 @@ def reloaded_with(tab: Any, text: str) -> bool:
 @contextmanager
 def open_page(url: str) -> Iterator[Any]:
     """The page in headless Chromium (Debian's), as an author keeps it open while writing."""
+    require_tool("browser", "Chromium")
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
     from playwright.sync_api import sync_playwright

@@ -17,13 +17,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import SERIES, always_omnibus, require_tool, share_cache
 from lxml import html as lxml_html
 from tinyhtml5.parser import HTMLParser
 
 from make_book.build.pipeline import build
 from make_book.core.artifacts import Artifact
 
-REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -53,8 +53,11 @@ class Site:
 
 
 def _copy_series(dest: Path) -> Path:
+    """The frozen copy of the repository's book (without styles/: the default fonts come
+    converted, which test_identical_output_and_cached_renditions relies on)."""
     for name in ("manuscript", "assets"):
-        shutil.copytree(REPO / name, dest / name)
+        shutil.copytree(SERIES / name, dest / name)
+    always_omnibus(dest)  # the omnibus, although one part is published
     return dest
 
 
@@ -89,19 +92,20 @@ def _serve(folder: Path, running: list[ThreadingHTTPServer]) -> str:
 
 
 @pytest.fixture(scope="module")
-def series(tmp_path_factory: pytest.TempPathFactory,
-           servers: list[ThreadingHTTPServer]) -> Site:
-    """The real series with its omnibus EPUB, which the downloads block must list (the PDF
-    writer and the volume are left out for time: test_every_epub_and_pdf_given_is_offered
-    covers them)."""
-    root = _copy_series(tmp_path_factory.mktemp("series"))
+def web_series(tmp_path_factory: pytest.TempPathFactory, series_cache: Path,
+               servers: list[ThreadingHTTPServer]) -> Site:
+    """The series (tests/fixtures/series) as a web edition with its omnibus EPUB, which the
+    downloads block must list (the PDF writer and the volume are left out for time:
+    test_every_epub_and_pdf_given_is_offered covers them). Not conftest's `series`, which builds
+    every edition and format."""
+    root = share_cache(_copy_series(tmp_path_factory.mktemp("series")), series_cache)
     build(root, root / "dist", ("epub", "html"), edition="omnibus")
     html = root / "dist" / "html"
     return Site(root, html, _serve(html, servers))
 
 
 @pytest.fixture(scope="module")
-def notes_book(tmp_path_factory: pytest.TempPathFactory, series: Site,
+def notes_book(tmp_path_factory: pytest.TempPathFactory, web_series: Site,
                servers: list[ThreadingHTTPServer]) -> Site:
     """A two-chapter book without parts whose chapters have footnotes."""
     root = tmp_path_factory.mktemp("notes")
@@ -109,8 +113,7 @@ def notes_book(tmp_path_factory: pytest.TempPathFactory, series: Site,
     for name, text in NOTES_BOOK.items():
         (root / "manuscript" / name).write_text(text, encoding="utf-8")
     # The fonts are the same files as the series': share its cache (keyed by content).
-    (root / ".cache").mkdir()
-    (root / ".cache" / "make-book").symlink_to(series.root / ".cache" / "make-book")
+    share_cache(root, web_series.root / ".cache" / "make-book")
     build(root, root / "dist", ("html",))
     html = root / "dist" / "html"
     return Site(root, html, _serve(html, servers))
@@ -118,6 +121,7 @@ def notes_book(tmp_path_factory: pytest.TempPathFactory, series: Site,
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    require_tool("browser", "Chromium")
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the web edition is tested in a real browser; "
                     "install it with `apt-get install -y chromium`")
@@ -185,22 +189,22 @@ def _pages(site: Site) -> list[Path]:
 # The files
 
 
-def test_site_layout(series: Site) -> None:
-    names = {p.name for p in series.html.iterdir()}
+def test_site_layout(web_series: Site) -> None:
+    names = {p.name for p in web_series.html.iterdir()}
     assert {"index.html", "livre.html", "recherche.html", "search-index.js",
             "sitemap.xml"} <= names
-    chapters = sorted(series.html.glob("03-0*.html"))
+    chapters = sorted(web_series.html.glob("03-0*.html"))
     assert len(chapters) == 9
     for part in ("01-un-guide-pour-la-revolution", "03-quand-l-execution-s-effondre",
                  "04-la-vie-apres-l-effondrement"):
-        assert (series.html / f"{part}.html").is_file()
-    fonts = sorted(series.html.glob("fonts/*.woff2"))
+        assert (web_series.html / f"{part}.html").is_file()
+    fonts = sorted(web_series.html.glob("fonts/*.woff2"))
     assert len(fonts) == 8 and all(f.read_bytes()[:4] == b"wOF2" for f in fonts)
-    assert (series.html / "fonts" / "LICENSE-SourceSerif4.md").is_file()
+    assert (web_series.html / "fonts" / "LICENSE-SourceSerif4.md").is_file()
 
 
-def test_pages_are_well_formed_html5(series: Site, notes_book: Site) -> None:
-    for page in _pages(series) + _pages(notes_book):
+def test_pages_are_well_formed_html5(web_series: Site, notes_book: Site) -> None:
+    for page in _pages(web_series) + _pages(notes_book):
         parser = HTMLParser()
         parser.parse(page.read_bytes())
         assert not parser.errors, f"{page.name}: {parser.errors[:3]}"
@@ -218,10 +222,10 @@ def test_pages_are_well_formed_html5(series: Site, notes_book: Site) -> None:
             assert img.get("alt") is not None and img.get("width") and img.get("height")
 
 
-def test_no_external_resources(series: Site) -> None:
+def test_no_external_resources(web_series: Site) -> None:
     """Nothing the pages load comes from the network: every src, srcset and stylesheet is a
     relative path inside the site."""
-    for page in _pages(series):
+    for page in _pages(web_series):
         root = _doc(page)
         for element in root.iter():
             if not isinstance(element.tag, str):
@@ -233,29 +237,29 @@ def test_no_external_resources(series: Site) -> None:
                 for url in re.split(r",\s*", value):
                     target = url.split()[0].split("#")[0]
                     assert not re.match(r"^[a-z]+:|^//|^/", target), f"{page.name}: {url}"
-                    assert (series.html / target).is_file(), f"{page.name}: missing {target}"
-    css = (series.html / "assets" / "site.css").read_text("utf-8")
+                    assert (web_series.html / target).is_file(), f"{page.name}: missing {target}"
+    css = (web_series.html / "assets" / "site.css").read_text("utf-8")
     assert not re.search(r"url\(\s*['\"]?([a-z]+:|//)", css) and "@import" not in css
 
 
-def test_downloads_are_listed_with_size_and_checksum(series: Site) -> None:
-    built = sorted(p.name for p in (series.root / "dist").iterdir()
+def test_downloads_are_listed_with_size_and_checksum(web_series: Site) -> None:
+    built = sorted(p.name for p in (web_series.root / "dist").iterdir()
                    if p.suffix in (".epub", ".pdf"))
     assert built == ["intelligence-abondante.epub"]
-    home = _doc(series.html / "index.html")
+    home = _doc(web_series.html / "index.html")
     listed = _select(home, "#downloads .download")
     assert sorted(Path(li.find("a").get("href")).name for li in listed) == built
     for item in listed:
         href = item.find("a").get("href")
-        data = (series.html / href).read_bytes()
-        assert data == (series.root / "dist" / Path(href).name).read_bytes()
+        data = (web_series.html / href).read_bytes()
+        assert data == (web_series.root / "dist" / Path(href).name).read_bytes()
         assert _select(item, "code")[0].text == hashlib.sha256(data).hexdigest()
         assert re.search(r"\d( |,\d )\s?(octets|Ko|Mo)", item.text_content().replace(
             "\u00a0", " ")), item.text_content()
 
 
-def test_home_shows_the_four_parts(series: Site) -> None:
-    home = _doc(series.html / "index.html")
+def test_home_shows_the_four_parts(web_series: Site) -> None:
+    home = _doc(web_series.html / "index.html")
     cards = _select(home, ".part-card")
     assert len(cards) == 4
     muted = [c for c in cards if "is-forthcoming" in c.get("class")]
@@ -265,8 +269,8 @@ def test_home_shows_the_four_parts(series: Site) -> None:
     assert all(_select(c, "picture img") for c in cards)
 
 
-def test_metadata(series: Site) -> None:
-    home = _doc(series.html / "index.html")
+def test_metadata(web_series: Site) -> None:
+    home = _doc(web_series.html / "index.html")
     data = json.loads(_select(home, "script[type='application/ld+json']")[0].text)
     assert data["@type"] == "Book" and data["inLanguage"] == "fr"
     assert len(data["hasPart"]) == 4 and data["workExample"]
@@ -274,26 +278,26 @@ def test_metadata(series: Site) -> None:
     assert props["og:image"] == "assets/social.jpg" and props["og:locale"] == "fr_FR"
     from PIL import Image
 
-    with Image.open(series.html / "assets" / "social.jpg") as card:
+    with Image.open(web_series.html / "assets" / "social.jpg") as card:
         assert card.size == (1200, 630)
-    chapter = _doc(series.html / "03-02-quand-la-rarete-devient-abondance.html")
+    chapter = _doc(web_series.html / "03-02-quand-la-rarete-devient-abondance.html")
     assert _select(chapter, "link[rel=canonical]")[0].get("href") == \
         "03-02-quand-la-rarete-devient-abondance.html"
     assert _select(chapter, "meta[name=description]")[0].get("content")
-    sitemap = (series.html / "sitemap.xml").read_text("utf-8")
+    sitemap = (web_series.html / "sitemap.xml").read_text("utf-8")
     assert sitemap.count("<loc>") == 13 + 2
 
 
-def test_search_index_is_a_script_with_the_text(series: Site) -> None:
-    script = (series.html / "search-index.js").read_text("utf-8")
+def test_search_index_is_a_script_with_the_text(web_series: Site) -> None:
+    script = (web_series.html / "search-index.js").read_text("utf-8")
     assert script.startswith("window.MAKE_BOOK_SEARCH = ")
     data = json.loads(script.removeprefix("window.MAKE_BOOK_SEARCH = ").rstrip(";\n"))
     texts = [e[2] for e in data["entries"] if PHRASE in e[2]]
     assert texts and all(not re.search(r"\w\d", t) for t in texts)
 
 
-def test_responsive_images(series: Site) -> None:
-    page = _doc(series.html / "03-04-la-hierarchie-se-retourne.html")
+def test_responsive_images(web_series: Site) -> None:
+    page = _doc(web_series.html / "03-04-la-hierarchie-se-retourne.html")
     picture = _select(page, ".text figure picture")[0]
     source = picture.find("source")
     assert source.get("type") == "image/webp" and " 960w" in source.get("srcset")
@@ -301,9 +305,9 @@ def test_responsive_images(series: Site) -> None:
     assert img.get("decoding") == "async" and img.get("sizes")
     assert img.get("width") == "2400" and img.get("height") == "1500"
     # Every figure opens its chapter (eager there); on the single page all are far down.
-    whole = _select(_doc(series.html / "livre.html"), "picture")
+    whole = _select(_doc(web_series.html / "livre.html"), "picture")
     assert len(whole) == 6 and all(p.find(".//img").get("loading") == "lazy" for p in whole)
-    hero = _select(_doc(series.html / "03-quand-l-execution-s-effondre.html"), ".hero img")[0]
+    hero = _select(_doc(web_series.html / "03-quand-l-execution-s-effondre.html"), ".hero img")[0]
     assert hero.get("alt") == ""
 
 
@@ -337,25 +341,25 @@ def _rewrite(root: Path, staging: Path, offered: list[tuple[Artifact, bytes]]) -
     return staging / "html"
 
 
-def test_identical_output_and_cached_renditions(series: Site, notes_book: Site,
+def test_identical_output_and_cached_renditions(web_series: Site, notes_book: Site,
                                                 tmp_path: Path) -> None:
     """The same input gives the same bytes, without redoing the fonts and images (their
     cache files are left untouched)."""
-    cache = series.root / ".cache" / "make-book"
+    cache = web_series.root / ".cache" / "make-book"
     cached = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     # The default fonts come converted (make_book/web_fonts): none is converted or cached.
     assert not any("web-fonts" in str(p) for p in cached)
     assert any("renditions" in str(p) for p in cached)
     epubs = [(Artifact("omnibus", "epub", None, p), p.read_bytes())
-             for p in (series.root / "dist").glob("*.epub")]
-    again = _rewrite(series.root, tmp_path / "series", epubs)
-    assert _tree(again) == _tree(series.html)
+             for p in (web_series.root / "dist").glob("*.epub")]
+    again = _rewrite(web_series.root, tmp_path / "series", epubs)
+    assert _tree(again) == _tree(web_series.html)
     assert {p: p.stat().st_mtime_ns for p in cached} == cached
     build(notes_book.root, tmp_path / "notes", ("html",))
     assert _tree(notes_book.html) == _tree(tmp_path / "notes" / "html")
 
 
-def test_every_epub_and_pdf_given_is_offered(series: Site, tmp_path: Path) -> None:
+def test_every_epub_and_pdf_given_is_offered(web_series: Site, tmp_path: Path) -> None:
     """Every EPUB and PDF the web writer is given the records of, grouped by edition, in
     reading preference: EPUB, screen PDF, print PDF, printer's cover."""
     slug = "intelligence-abondante"
@@ -365,7 +369,7 @@ def test_every_epub_and_pdf_given_is_offered(series: Site, tmp_path: Path) -> No
                Artifact("part-3", "epub", None, Path(f"{volume}.epub")),
                Artifact("omnibus", "pdf", "screen", Path(f"{slug}-screen.pdf")),
                Artifact("omnibus", "epub", None, Path(f"{slug}.epub"))]
-    site = _rewrite(series.root, tmp_path, [(r, b"%" * 1500 * (i + 1))
+    site = _rewrite(web_series.root, tmp_path, [(r, b"%" * 1500 * (i + 1))
                                             for i, r in enumerate(records)])
     home = _doc(site / "index.html")
     labels = [(Path(a.get("href")).name, a.text) for a in _select(home, "li.download a")]
@@ -384,9 +388,10 @@ def test_every_epub_and_pdf_given_is_offered(series: Site, tmp_path: Path) -> No
 # In the browser
 
 
-def test_home_loads_cleanly(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_home_loads_cleanly(browser: object, web_series: Site) -> None:
     with Watched(browser) as watched:
-        watched.page.goto(series.url + "index.html", wait_until="networkidle")
+        watched.page.goto(web_series.url + "index.html", wait_until="networkidle")
         assert watched.page.title() == "Intelligence abondante"
         fonts = watched.page.evaluate(
             "document.fonts.ready.then(() => [...document.fonts].filter("
@@ -395,11 +400,12 @@ def test_home_loads_cleanly(browser: object, series: Site) -> None:
         assert watched.problems == []
 
 
-def test_next_links_walk_the_book(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_next_links_walk_the_book(browser: object, web_series: Site) -> None:
     first = "03-01-la-chose-pour-laquelle-vous-etiez-paye.html"
     last = "03-09-vous-etes-maintenant-un-architecte.html"
     with Watched(browser) as watched:
-        watched.page.goto(series.url + first)
+        watched.page.goto(web_series.url + first)
         assert "Chapitre 1 sur 9" in watched.page.inner_text(".position")
         seen = [first]
         while not watched.page.url.endswith(last) and len(seen) < 20:
@@ -411,11 +417,12 @@ def test_next_links_walk_the_book(browser: object, series: Site) -> None:
         assert watched.problems == []
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("query", [PHRASE, "GOULOT d'etranglement"])
-def test_search_finds_a_phrase_of_part_three(browser: object, series: Site, query: str) -> None:
+def test_search_finds_a_phrase_of_part_three(browser: object, web_series: Site, query: str) -> None:
     with Watched(browser) as watched:
         page = watched.page
-        page.goto(series.url + "recherche.html")
+        page.goto(web_series.url + "recherche.html")
         page.fill("#search-input", query)
         page.wait_for_selector("#search-results li")
         titles = page.locator(".result-title").all_inner_texts()
@@ -433,19 +440,21 @@ def test_search_finds_a_phrase_of_part_three(browser: object, series: Site, quer
         assert watched.problems == []
 
 
-def test_search_says_when_nothing_is_found(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_search_says_when_nothing_is_found(browser: object, web_series: Site) -> None:
     with Watched(browser) as watched:
-        watched.page.goto(series.url + "recherche.html?q=zzyzx")
+        watched.page.goto(web_series.url + "recherche.html?q=zzyzx")
         watched.page.wait_for_function(
             "document.getElementById('search-status').textContent !== ''")
         assert watched.page.inner_text("#search-status") == "Aucun résultat"
         assert watched.page.locator("#search-results li").count() == 0
 
 
-def test_search_works_from_file_urls(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_search_works_from_file_urls(browser: object, web_series: Site) -> None:
     with Watched(browser, width=375) as watched:
         page = watched.page
-        page.goto((series.html / "recherche.html").as_uri() + "?q=goulot")
+        page.goto((web_series.html / "recherche.html").as_uri() + "?q=goulot")
         page.wait_for_selector("#search-results li")
         with page.expect_navigation():
             page.click("#search-results a >> nth=0")
@@ -457,6 +466,7 @@ def test_search_works_from_file_urls(browser: object, series: Site) -> None:
         assert watched.problems == []
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [375, 1280])
 def test_footnote_and_back_link(browser: object, notes_book: Site, width: int) -> None:
     """Narrow: the call jumps to the note at the end. Wide: the note stands in the margin and
@@ -481,6 +491,7 @@ def test_footnote_and_back_link(browser: object, notes_book: Site, width: int) -
         assert watched.problems == []
 
 
+@pytest.mark.browser
 def test_print_stylesheet(browser: object, notes_book: Site) -> None:
     """On paper: no interface, and the notes at the end of the chapter, not in a margin."""
     with Watched(browser) as watched:
@@ -492,10 +503,11 @@ def test_print_stylesheet(browser: object, notes_book: Site) -> None:
         assert page.locator(".site-header").is_hidden() and page.locator(".pager").is_hidden()
 
 
-def test_toc_by_keyboard(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_toc_by_keyboard(browser: object, web_series: Site) -> None:
     with Watched(browser, width=375) as watched:
         page = watched.page
-        page.goto(series.url + "03-02-quand-la-rarete-devient-abondance.html")
+        page.goto(web_series.url + "03-02-quand-la-rarete-devient-abondance.html")
         page.focus(".toc-menu summary")
         page.keyboard.press("Enter")
         current = page.locator(".toc-menu [aria-current=page]")
@@ -506,22 +518,24 @@ def test_toc_by_keyboard(browser: object, series: Site) -> None:
         assert not current.is_visible()
 
 
-def test_nothing_overflows_a_phone(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_nothing_overflows_a_phone(browser: object, web_series: Site) -> None:
     pages = ["index.html", "03-quand-l-execution-s-effondre.html",
              "03-05-la-couche-du-milieu-disparait.html", "livre.html", "recherche.html?q=le",
              "01-un-guide-pour-la-revolution.html"]
     with Watched(browser, width=375) as watched:
         for name in pages:
-            watched.page.goto(series.url + name)
+            watched.page.goto(web_series.url + name)
             width = watched.page.evaluate("document.documentElement.scrollWidth")
             assert width <= 375, f"{name} is {width} px wide"
         assert watched.problems == []
 
 
-def test_measure_is_a_book_line(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_measure_is_a_book_line(browser: object, web_series: Site) -> None:
     """About 65 characters a line on a wide screen: 60 to 75."""
     with Watched(browser) as watched:
-        watched.page.goto(series.url + "03-07-la-connaissance-n-est-plus-un-fosse.html")
+        watched.page.goto(web_series.url + "03-07-la-connaissance-n-est-plus-un-fosse.html")
         watched.page.evaluate("document.fonts.ready")
         per_line = watched.page.evaluate("""() => {
             const p = document.querySelector('.text p + p');
@@ -534,12 +548,14 @@ def test_measure_is_a_book_line(browser: object, series: Site) -> None:
         assert 60 <= per_line <= 75, per_line
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_accessibility_axe(browser: object, series: Site, notes_book: Site, scheme: str) -> None:
+def test_accessibility_axe(browser: object, web_series: Site, notes_book: Site,
+                           scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    urls = [series.url + name for name in (
+    urls = [web_series.url + name for name in (
         "index.html", "03-quand-l-execution-s-effondre.html",
         "03-04-la-hierarchie-se-retourne.html", "recherche.html?q=valeur")] + [
         notes_book.url + "01-un.html"]
@@ -553,19 +569,25 @@ def test_accessibility_axe(browser: object, series: Site, notes_book: Site, sche
             assert bad == [], f"{url} ({scheme}): {bad}"
 
 
-def test_screenshots(browser: object, series: Site) -> None:
+@pytest.mark.browser
+def test_screenshots(browser: object, web_series: Site) -> None:
     """Home page and a chapter at phone and desktop widths in both themes, for a person to
     look at (written to $MAKE_BOOK_SHOTS, /tmp/web-shots by default). The themes follow the
-    reader's preference: warm paper by day, warm ink by night."""
+    reader's preference: warm paper by day, warm ink by night. Each picture shows a page:
+    many colours (text, images), the most frequent of them the theme's background."""
+    from PIL import Image
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     backgrounds = set()
+    dominant: dict[tuple[str, int, str], tuple[int, int, int]] = {}
     with Watched(browser) as watched:
         page = watched.page
         for name in ("index", "03-04-la-hierarchie-se-retourne"):
-            page.goto(series.url + name + ".html")
+            page.goto(web_series.url + name + ".html")
             for scheme in ("light", "dark"):
                 page.emulate_media(color_scheme=scheme)
-                backgrounds.add(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+                background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+                backgrounds.add(background)
                 for width in (375, 1280):
                     page.set_viewport_size({"width": width, "height": 900})
                     page.evaluate(LOAD_EVERYTHING)
@@ -574,6 +596,14 @@ def test_screenshots(browser: object, series: Site) -> None:
                     page.screenshot(path=str(shot), full_page=name == "index",
                                     clip=None if name == "index" else {
                                         "x": 0, "y": 0, "width": width, "height": 1350})
-                    assert shot.stat().st_size > 10_000
+                    with Image.open(shot) as image:
+                        colours = image.convert("RGB").getcolors(maxcolors=1 << 24)
+                    assert colours and len(colours) > 100, f"{shot.name} is nearly uniform"
+                    dominant[name, width, scheme] = max(colours)[1]
+                    assert "rgb({}, {}, {})".format(*dominant[name, width, scheme]) == \
+                        background, f"{shot.name}: the page's background is not the theme's"
         assert watched.problems == []
     assert backgrounds == {"rgb(247, 243, 235)", "rgb(27, 25, 22)"}
+    for (name, width, scheme), colour in dominant.items():
+        if scheme == "light":
+            assert colour != dominant[name, width, "dark"], f"{name}-{width}: one theme"
