@@ -117,3 +117,50 @@ def test_contributors_are_credited_with_their_roles(onebook: Built) -> None:
     assert printed.metadata.author == "Ada Marsh"
     text = "\n".join(page.extract_text() for page in printed.pages[:4])
     assert "Translated by Jules Rivière" in text and "Original title: La Longue Eau" in text
+
+
+def test_the_copyright_pages_carry_the_isbn_of_their_format(onebook: Built) -> None:
+    with zipfile.ZipFile(onebook.file("*.epub")) as epub:
+        page = " ".join(etree.fromstring(epub.read("EPUB/titlepage.xhtml")).itertext())
+        opf = epub.read("EPUB/content.opf").decode()
+    assert "ISBN 978-3-16-148410-0" in page and "978-0-306" not in page
+    assert "urn:isbn:9783161484100" in opf
+    assert "Edition of March 1, 2026" in page and "urn:uuid" not in page
+    printed = PdfReader(onebook.file("the-long-water.pdf"))
+    text = "\n".join(p.extract_text() for p in printed.pages[:4])
+    assert "ISBN 978-0-306-40615-7" in text and "978-3-16" not in text
+    assert "Printed by Harbour Print Works, February 2026" in text
+    assert "urn:uuid" not in text
+
+
+def test_a_french_copyright_page_has_its_printer_and_legal_deposit(tmp_path) -> None:  # noqa: ANN001
+    from conftest import copy_project
+
+    from make_book.build.pipeline import load
+    from make_book.core.editions import editions
+    root = copy_project(FIXTURES / "parts", tmp_path / "livre")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[book]\n", '[book]\nprinter = "Imprimerie du Port"\nprinted = "2026-11"\n'
+        'legal_deposit = "2026-12"\nisbn = "978-2-07-036822-8"\n', 1), encoding="utf-8")
+    book, _ = load(root)
+    from make_book.writers.common import copyright_lines
+
+    lines = copyright_lines(book, editions(book)[0], "pdf")
+    assert "Achevé d’imprimer en novembre 2026 par Imprimerie du Port" in lines
+    assert "Dépôt légal\u00a0: décembre 2026" in lines
+    assert "ISBN 978-2-07-036822-8" in lines
+    assert "Édition du 15 janvier 2025" in lines
+
+
+def test_an_isbn_with_a_wrong_check_digit_is_a_located_error(tmp_path) -> None:  # noqa: ANN001
+    from conftest import copy_project, run_cli
+
+    root = copy_project(FIXTURES / "mini", tmp_path / "book")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[book]\n", '[book]\nisbn = "978-2-07-036822-7"\n', 1), encoding="utf-8")
+    done = run_cli("check", str(root))
+    assert done.returncode == 1
+    assert ("manuscript/book.toml:2: E005 [book] isbn: '978-2-07-036822-7' is not an ISBN: "
+            "its check digit is wrong") in done.stdout, done.stdout

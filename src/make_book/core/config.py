@@ -48,6 +48,11 @@ class BookConfig:
     translators: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     illustrators: tuple[str, ...] = ()
+    isbn: str | None = None  # digits, check digit verified
+    ebook_isbn: str | None = None
+    printer: str | None = None
+    printed: str | None = None  # "2026-11"
+    legal_deposit: str | None = None  # "2026-11"
     original_title: str | None = None
     original_lang: str | None = None
     publisher: str | None = None
@@ -203,6 +208,11 @@ def book_config(settings: Settings) -> BookConfig:
         translators=book["translator"],
         editors=book["editor"],
         illustrators=book["illustrator"],
+        isbn=book.get("isbn"),
+        ebook_isbn=book.get("ebook_isbn"),
+        printer=book.get("printer"),
+        printed=book.get("printed"),
+        legal_deposit=book.get("legal_deposit"),
         original_title=book.get("original_title"),
         original_lang=book.get("original_lang"),
         publisher=book.get("publisher"),

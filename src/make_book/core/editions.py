@@ -67,8 +67,10 @@ def editions(book: Book) -> list[Edition]:
     config = book.config
     slug = slugify(config.title)
     published = tuple(p for p in book.parts if not p.forthcoming)
-    whole = Edition("omnibus", slug, config.title, config.subtitle, published,
-                    config.identifier)
+    # The e-book's ISBN, when given, is its identifier (the print ISBN is on the PDF's
+    # copyright page).
+    identifier = f"urn:isbn:{config.ebook_isbn}" if config.ebook_isbn else config.identifier
+    whole = Edition("omnibus", slug, config.title, config.subtitle, published, identifier)
     if not (config.is_series and book.has_parts):
         return [whole]
     volumes = [Edition(f"part-{part.number}", f"{slug}-{part.number}-{part.slug}",

@@ -60,6 +60,18 @@ def ordinal_part(lang: str, number: int) -> str:
     return table["part_ordinal"].format(ordinal=word, number=number)
 
 
+def month_year(iso: str, lang: str) -> str:
+    """A month written out with its year: « novembre 2026 », "November 2026"."""
+    day = dt.date.fromisoformat(iso[:7] + "-01")
+    for name in (base_language(lang) + (f"_{region(lang)}" if region(lang) else ""),
+                 base_language(lang), "en"):
+        try:
+            return format_date(day, "LLLL y", locale=name)
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise AssertionError("English is always known")
+
+
 def long_date(iso: str, lang: str) -> str:
     """A date written out as the language writes it: « 26 novembre 2026 », "November 26,
     2026", „26. November 2026“ (CLDR's long format, through Babel)."""

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
+from stdnum import isbn as stdnum_isbn
+
 TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
     "a5": (148.0, 210.0),
     "b5": (176.0, 250.0),
@@ -139,6 +141,25 @@ def _date(value: str | dt.date) -> str:
         raise Rejected from None
 
 
+def _isbn(value: str) -> str:
+    """An ISBN-13 or ISBN-10, its check digit verified → its digits (hyphens and spaces
+    dropped); a wrong check digit is said as such."""
+    try:
+        return stdnum_isbn.validate(value.removeprefix("urn:isbn:").removeprefix("ISBN"))
+    except stdnum_isbn.InvalidChecksum:
+        raise ValueError(f"{value!r} is not an ISBN: its check digit is wrong") from None
+    except (stdnum_isbn.ValidationError, ValueError):
+        raise Rejected from None
+
+
+def _month(value: str | dt.date) -> str:
+    """"2026-11" or a date → "2026-11"."""
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text) or not 1 <= int(text[5:7]) <= 12:
+        raise Rejected
+    return text[:7]
+
+
 def _version(value: str) -> str:
     if not VERSION.match(value):
         raise Rejected
@@ -217,6 +238,21 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             parse=_authors, default=[], default_text="none",
             description="The illustrator: in the metadata (ill) and on the title page.",
             example='"Gustave Doré"'),
+        Key("isbn", (str,), expected="an ISBN-13 or ISBN-10 such as 978-2-07-036822-8",
+            parse=_isbn, description="The ISBN of the print edition, on its copyright page "
+            "(hyphenated) and in the print PDF.", example='"978-2-07-036822-8"'),
+        Key("ebook_isbn", (str,), expected="an ISBN-13 or ISBN-10 such as 978-2-07-036822-8",
+            parse=_isbn, description="The ISBN of the EPUB, on its copyright page and as its "
+            "identifier.", example='"978-2-07-036823-5"'),
+        Key("printer", (str,), expected=_TEXT,
+            description="Who printed the book: « Achevé d'imprimer … par » on the copyright "
+            "page of a French book.", example='"Imprimerie du Port"'),
+        Key("printed", (str, dt.date), expected='a month such as "2026-11"', parse=_month,
+            description="When the book was printed (« Achevé d'imprimer en novembre 2026 »).",
+            example='"2026-11"'),
+        Key("legal_deposit", (str, dt.date), expected='a month such as "2026-11"',
+            parse=_month, description="The legal deposit (« Dépôt légal : novembre 2026 »), "
+            "on the copyright page of a French book.", example='"2026-11"'),
         Key("original_title", (str,), expected=_TEXT,
             description="A translation's original title, on the copyright page.",
             example='"The Long Water"'),

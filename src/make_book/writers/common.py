@@ -8,10 +8,11 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from lxml import etree, html
+from stdnum import isbn as stdnum_isbn
 
-from make_book.core.editions import Doc
+from make_book.core.editions import Doc, Edition
 from make_book.core.files import PACKAGE_STYLES
-from make_book.core.locales import long_date, ordinal_part, strings
+from make_book.core.locales import long_date, month_year, ordinal_part, strings
 from make_book.core.model import Book, Element
 from make_book.core.settings_schema import UNTITLED_ROLES
 
@@ -66,6 +67,40 @@ def credits(book: Book) -> dict[str, object]:
             "named_authors": list(config.authors), "contributor_lines": lines,
             "original_title_line": t["original_title_line"].format(title=config.original_title)
             if config.original_title else None}
+
+
+def copyright_lines(book: Book, edition: Edition, fmt: str) -> list[str]:
+    """The copyright page, as a publisher sets it, in the book's language: the rights (or
+    « © year holder »), the original title, the publisher, the edition's date written out,
+    the ISBN of this format (`isbn` in print, `ebook_isbn` in the EPUB), hyphenated, and,
+    when given, the printer and the legal deposit. No URN is printed for a reader."""
+    config = book.config
+    t = locale(book)
+    lang = config.lang
+    holder = ", ".join(config.authors) or config.publisher
+    lines = []
+    if config.rights:
+        lines.append(config.rights)
+    elif holder:
+        lines.append(f"© {(config.date or '')[:4] or '—'} {holder}".replace("© — ", "© "))
+    if config.original_title:
+        lines.append(t["original_title_line"].format(title=config.original_title))
+    if config.publisher:
+        lines.append(t["published_by"].format(publisher=config.publisher))
+    if config.date:
+        lines.append(t["edition_date"].format(date=long_date(config.date, lang)))
+    number = config.ebook_isbn if fmt == "epub" else config.isbn
+    if number and not edition.is_volume:
+        lines.append(f"ISBN {stdnum_isbn.format(number)}")
+    elif not edition.identifier.startswith("urn:uuid:"):
+        lines.append(t["identifier_line"].format(identifier=edition.identifier))
+    if fmt != "epub" and config.printer:
+        month = month_year(config.printed or config.date or "2000-01", lang)
+        lines.append(t["printed_line"].format(printer=config.printer, month=month))
+    if fmt != "epub" and config.legal_deposit:
+        lines.append(t["legal_deposit_line"].format(month=month_year(config.legal_deposit,
+                                                                      lang)))
+    return lines
 
 
 def matter_semantics(doc: Doc, t: dict[str, str]) -> dict[str, object]:

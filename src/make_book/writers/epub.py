@@ -18,6 +18,7 @@ from make_book.core.names import stable_uuid
 from make_book.writers.common import (
     Linker,
     body_copy,
+    copyright_lines,
     credits,
     inner_xhtml,
     locale,
@@ -60,6 +61,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     title_page = _page(env, "titlepage", "titlepage.xhtml", "epub/titlepage.xhtml",
                        page_title=edition.title, series_line=series_line(book, edition),
                        publisher=book.config.publisher, **credits(book),
+                       copyright=copyright_lines(book, edition, "epub"),
                        rights=book.config.rights, date=book.config.date,
                        colophon=ctx.colophon, **common)
     spine.append(title_page)

@@ -33,6 +33,7 @@ from make_book.core.store import cache_dir
 from make_book.writers.common import (
     Linker,
     body_copy,
+    copyright_lines,
     credits,
     inner_html,
     locale,
@@ -181,6 +182,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     return template_env().get_template("pdf/book.html").render(
         lang=lang, t=t, edition=edition, docs=rendered, entries=entries,
         publisher=config.publisher, rights=config.rights, **credits(book),
+        copyright=copyright_lines(book, edition, "pdf"),
         date=config.date, description=" ".join(p.summary for p in edition.parts if p.summary),
         keywords=", ".join(filter(None, [config.series, edition.title])),
         series_line=series_line(book, edition), series=others, colophon=ctx.colophon,
