@@ -164,3 +164,31 @@ def test_an_isbn_with_a_wrong_check_digit_is_a_located_error(tmp_path) -> None: 
     assert done.returncode == 1
     assert ("manuscript/book.toml:2: E005 [book] isbn: '978-2-07-036822-7' is not an ISBN: "
             "its check digit is wrong") in done.stdout, done.stdout
+
+
+def test_the_author_s_cover_is_used_as_made(onebook: Built) -> None:
+    """Never cropped, never lettered over: the EPUB's, the web edition's and the screen PDF's
+    cover are the author's picture, only scaled down."""
+    import io
+
+    from PIL import Image, ImageChops, ImageStat
+
+    source = Image.open(FIXTURES / "onebook" / "assets" / "cover.jpg").convert("RGB")
+
+    def same_picture(data: bytes) -> None:
+        made = Image.open(io.BytesIO(data)).convert("RGB")
+        assert abs(made.width / made.height - source.width / source.height) < 0.01
+        small = source.resize(made.size, Image.Resampling.LANCZOS)
+        difference = ImageStat.Stat(ImageChops.difference(small, made)).mean
+        assert max(difference) < 4, difference  # the same pixels, scaled
+
+    with zipfile.ZipFile(onebook.file("*.epub")) as epub:
+        (cover,) = [n for n in epub.namelist() if "/images/omnibus-own-" in n]
+        data = epub.read(cover)
+        assert max(Image.open(io.BytesIO(data)).size) <= 2560
+        same_picture(data)
+    same_picture((onebook.dist / "html" / "covers" / "cover-omnibus-640.jpg").read_bytes())
+    first = PdfReader(onebook.file("the-long-water-screen.pdf")).pages[0]
+    # WeasyPrint shares one resource dictionary between pages: the cover is the JPEG.
+    (image,) = [i for i in first.images if i.name.endswith(".jpg")]
+    same_picture(image.data)

@@ -10,14 +10,17 @@ import dataclasses
 import hashlib
 from functools import partial
 
+from PIL import Image as PILImage
+
 from make_book import __version__
 from make_book.assets.covers import DRAWING_VERSION, CoverSpec, cover_spec, jpeg_bytes, render_cover
+from make_book.assets.renditions import encode, load_display
 from make_book.assets.wrapcover import page_count, wrap_spec, write_wrap_cover
 from make_book.build.jobs import Job
 from make_book.core.artifacts import Artifact
 from make_book.core.editions import Edition
 from make_book.core.locales import strings
-from make_book.core.model import Book
+from make_book.core.model import Book, Image
 from make_book.core.store import ContentCache
 from make_book.writers.context import BuildContext
 
@@ -62,13 +65,49 @@ def cover_name(key: str, spec: CoverSpec) -> str:
     return f"{key}-{name}.jpg"
 
 
+# The EPUB cover's largest size (Apple Books' and Kindle's recommendation: 1600 × 2560).
+OWN_MAX = (1600, 2560)
+
+
+def own_covers(book: Book, every: list[Edition]) -> dict[str, Image]:
+    """The editions whose front cover the author made: a volume with its part's `cover:`,
+    else any edition of a book with [book] cover."""
+    found: dict[str, Image] = {}
+    for ed in every:
+        part_cover = ed.parts[0].cover if ed.is_volume and ed.parts else None
+        if part_cover is not None:
+            found[ed.key] = part_cover
+        elif book.cover is not None:
+            found[ed.key] = book.cover
+    return found
+
+
+def own_cover_bytes(image: Image) -> bytes:
+    """The author's cover for the EPUB and the screen: the file itself when it is a JPEG
+    within 1600 × 2560 px, else the same picture within that size, aspect kept, never
+    cropped."""
+    if image.media_type == "image/jpeg" and image.width <= OWN_MAX[0] \
+            and image.height <= OWN_MAX[1]:
+        return image.source.read_bytes()
+    picture = load_display(image.source, max(OWN_MAX))
+    picture.thumbnail(OWN_MAX, PILImage.Resampling.LANCZOS)
+    return encode(picture, "jpg", quality=92)
+
+
 def plan_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> list[Job]:
     """A cover per edition and per forthcoming part, cached by the content of its inputs: its
     path goes into ctx.covers now, and a job to draw it (a second of Pillow drawing) is
     returned when the cache lacks it."""
     cache = ContentCache(ctx.cache)
     missing: list[Job] = []
+    own = own_covers(book, every)
+    for key, image in own.items():
+        ctx.covers[key] = cache.file("covers", f"{key}-own-{image.sha256[:16]}.jpg",
+                                     partial(own_cover_bytes, image))
+        ctx.own_covers.add(key)
     for key, spec in cover_specs(book, every).items():
+        if key in own:
+            continue
         name = cover_name(key, spec)
         if not cache.has("covers", name):
             missing.append(Job(f"cover {key}", partial(_draw_cover, spec, cache, name),

@@ -53,6 +53,7 @@ class BookConfig:
     printer: str | None = None
     printed: str | None = None  # "2026-11"
     legal_deposit: str | None = None  # "2026-11"
+    cover: str | None = None  # the author's own front cover, a path in the project
     original_title: str | None = None
     original_lang: str | None = None
     publisher: str | None = None
@@ -213,6 +214,7 @@ def book_config(settings: Settings) -> BookConfig:
         printer=book.get("printer"),
         printed=book.get("printed"),
         legal_deposit=book.get("legal_deposit"),
+        cover=book.get("cover"),
         original_title=book.get("original_title"),
         original_lang=book.get("original_lang"),
         publisher=book.get("publisher"),

@@ -69,6 +69,7 @@ class Part:
     summary: str | None = None
     url: str | None = None
     hero: Image | None = None
+    cover: Image | None = None  # the volume's own front cover
     source: Path | None = None
     intro: Chapter | None = None
     chapters: list[Chapter] = field(default_factory=list)
@@ -103,6 +104,7 @@ class Book:
     root: Path
     config: BookConfig
     parts: list[Part]
+    cover: Image | None = None  # the author's own front cover ([book] cover)
     front: list[Chapter] = field(default_factory=list)  # manuscript/front/, in order
     back: list[Chapter] = field(default_factory=list)  # manuscript/back/, in order
     images: dict[Path, Image] = field(default_factory=dict)

@@ -253,6 +253,10 @@ TABLES: dict[str, Table] = {table.name: table for table in (
         Key("legal_deposit", (str, dt.date), expected='a month such as "2026-11"',
             parse=_month, description="The legal deposit (« Dépôt légal : novembre 2026 »), "
             "on the copyright page of a French book.", example='"2026-11"'),
+        Key("cover", (str,), expected="a path such as \"assets/cover.jpg\"",
+            description="The author's own front cover, used as made (never cropped or "
+            "lettered over): the EPUB's cover, the web edition's, the screen PDF's first page; "
+            "without it make-book draws one.", example='"assets/cover.jpg"'),
         Key("original_title", (str,), expected=_TEXT,
             description="A translation's original title, on the copyright page.",
             example='"The Long Water"'),
@@ -392,8 +396,9 @@ PART = FrontMatter("a part's _part.md", (
              "assets/thumbnail.jpg"),
     FrontKey("identifier", "The identifier of the part's own volume.", "urn:isbn:9782000000001",
              default_text="a UUID made from the book's title and the part's folder"),
-    FrontKey("cover", "Accepted and not used: the covers are drawn from the titles.",
-             "assets/cover.jpg"),
+    FrontKey("cover", "The volume's own front cover (a series), used as made, as [book] cover "
+             "is for the book.", "assets/cover-3.jpg",
+             default_text="the book's cover, else one drawn"),
 ))
 FRONT = FrontMatter("a file of manuscript/front/", (
     FrontKey("role", "What the file is, from the EPUB vocabulary.", "dedication", required=True,

@@ -251,6 +251,7 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
                 url=front.get("url"), source=index,
                 identifier=front.get("identifier") or stable_uuid(book_title, slug))
     part.hero_path = front.get("hero")  # type: ignore[attr-defined]  # resolved by images pass
+    part.cover_path = front.get("cover")  # type: ignore[attr-defined]  # and so is this
     if body.strip():
         part.intro = Chapter(source=index, slug=f"{slug}-intro", title=part.title, body=None,  # type: ignore[arg-type]
                              line_offset=offset, text=body, key=f"p{number}-0", part=part)

@@ -59,7 +59,17 @@ def run(book: Book, report: Report) -> None:
             if not img.get("alt"):
                 report.warn("W030", f"image `{src}` has no alt text: describe it for readers "
                             "who cannot see it", chapter.source, line)
+    toml = book.root / "manuscript" / "book.toml"
+    if book.config.cover:
+        line = line_of(toml.read_text(encoding="utf-8"), "cover")
+        book.cover = resolve(book, toml, book.config.cover, report, line)
+        check_cover(book, book.cover, book.config.cover, toml, line, report)
     for part in book.parts:
+        own = getattr(part, "cover_path", None)
+        if own and part.source is not None:
+            line = line_of(part.source.read_text(encoding="utf-8"), "cover:")
+            part.cover = resolve(book, part.source, own, report, line)
+            check_cover(book, part.cover, own, part.source, line, report)
         hero = getattr(part, "hero_path", None)
         if hero and part.source is not None:
             text = part.source.read_text(encoding="utf-8")
@@ -67,6 +77,22 @@ def run(book: Book, report: Report) -> None:
             part.hero = resolve(book, part.source, hero, report, line)
             if part.hero is not None:
                 check_print(book, part.hero, hero, part.source, line, report, in_figure=False)
+
+
+def check_cover(book: Book, image: Image | None, src: str, referrer: Path, line: int | None,
+                report: Report) -> None:
+    """W034: an author's cover too small for the printed front panel at 300 ppi, bleed
+    included (0.125 in at least, what KDP and IngramSpark ask)."""
+    if image is None or image.media_type == "image/svg+xml" or not image.width:
+        return
+    pdf = book.config.pdf
+    bleed = max(pdf.bleed_mm, 3.175)
+    width = round(PRINT_PPI * (pdf.width_mm + bleed) / 25.4)
+    height = round(PRINT_PPI * (pdf.height_mm + 2 * bleed) / 25.4)
+    if image.width < width or image.height < height:
+        report.warn("W034", f"cover `{src}` is {image.width} × {image.height} px: the printed "
+                    f"front, bleed included, needs {width} × {height} px at {PRINT_PPI} ppi",
+                    referrer, line, hint="supply the cover at that size, or larger")
 
 
 def check_print(book: Book, image: Image, src: str, referrer: Path, line: int | None,

@@ -25,6 +25,7 @@ class BuildContext:
     cache: Path
     epoch: int
     covers: dict[str, Path] = field(default_factory=dict)  # edition key → cover JPEG
+    own_covers: set[str] = field(default_factory=set)  # keys whose cover the author made
 
     @property
     def colophon(self) -> str:

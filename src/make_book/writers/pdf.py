@@ -152,7 +152,9 @@ def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:
     """The screen edition's first page: the edition's cover, bled off the page."""
     return template_env().get_template("pdf/cover.html").render(
         lang=book.config.lang, alt=locale(book)["cover"], width=book.config.pdf.width_mm,
-        height=book.config.pdf.height_mm, cover=book_url(ctx.cover_for(edition), book.root))
+        height=book.config.pdf.height_mm, cover=book_url(ctx.cover_for(edition), book.root),
+        # The author's own cover is shown whole (never cropped), on the page's white.
+        fit="contain" if edition.key in ctx.own_covers else "cover")
 
 
 def render_html(book: Book, edition: Edition, ctx: BuildContext,
