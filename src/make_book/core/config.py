@@ -82,25 +82,37 @@ def table_line(text: str, table: str) -> int | None:
     return None
 
 
-def load_config(path: Path) -> tuple[BookConfig, Report]:
-    """Read and validate book.toml; raise BookError listing every error, return warnings."""
-    settings, report = load_settings(path)
+# What a required key stands for while its error is reported: the chapters are still read
+# and checked in the same run, and the build stops before any writer sees these.
+_STAND_INS = {("book", "title"): "", ("book", "lang"): "en"}
+
+
+def load_config(path: Path, keep_going: bool = False) -> tuple[BookConfig, Report]:
+    """Read and validate book.toml; raise BookError listing every error, return warnings.
+    With keep_going the errors are in the report instead, and a rejected or missing value
+    is replaced by its default (or a stand-in), so that the rest of the book is checked."""
+    settings, report = load_settings(path, keep_going)
     return book_config(settings), report
 
 
-def load_settings(path: Path) -> tuple[Settings, Report]:
+def load_settings(path: Path, keep_going: bool = False) -> tuple[Settings, Report]:
     """Every table of book.toml, each value read by its declaration and defaults filled in;
-    raise BookError listing every error, return the warnings."""
+    raise BookError listing every error (with keep_going: report them), return the
+    warnings."""
     text = _read_text(path)
+    report = Report()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+), column (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise fail("E003", f"invalid TOML: {reason}", path, line) from None
+        error = fail("E003", f"invalid TOML: {reason}", path, line)
+        if not keep_going:
+            raise error from None
+        report.items.extend(error.diagnostics)
+        return _standing_in({name: {} for name in TABLES}), report
 
-    report = Report()
     for name, value in data.items():
         if name not in TABLES:
             _unknown_table(name, value, text, path, report)
@@ -137,8 +149,23 @@ def load_settings(path: Path) -> tuple[Settings, Report]:
                              table_line(text, table.name))
             elif key.default is not None:
                 settings[table.name][key.name] = key.read(key.default)
-    report.raise_if_errors()
-    return settings, report
+    if not keep_going:
+        report.raise_if_errors()
+    return _standing_in(settings), report
+
+
+def _standing_in(settings: Settings) -> Settings:
+    """Settings with every value the code needs: the defaults of rejected keys, the
+    stand-ins of required ones (only an erroneous book.toml lacks them)."""
+    for table in TABLES.values():
+        for key in table.keys:
+            if key.name in settings[table.name]:
+                continue
+            if key.default is not None:
+                settings[table.name][key.name] = key.read(key.default)
+            elif (table.name, key.name) in _STAND_INS:
+                settings[table.name][key.name] = _STAND_INS[table.name, key.name]
+    return settings
 
 
 def _read_text(path: Path) -> str:

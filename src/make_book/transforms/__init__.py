@@ -1,7 +1,8 @@
 """Transform passes over the Book model, run in this explicit order.
 
 Each pass is `run(book, report) -> None`, mutating the model in place; a pass that finds
-manuscript errors records them in the report, and the pipeline stops after the pass.
+manuscript errors records them in the report. The pipeline (build and check alike) runs the
+later passes too, so that one run reports every error, and stops before the writers.
 """
 
 from __future__ import annotations
