@@ -38,6 +38,20 @@ class PdfConfig:
 
 
 @dataclass(frozen=True)
+class FontsConfig:
+    """The [fonts] table: a family name per role, None where the default is kept."""
+
+    body: str | None = None
+    display: str | None = None
+    sans: str | None = None
+    mono: str | None = None
+
+    def given(self) -> dict[str, str]:
+        """The roles the table names, with their family."""
+        return {role: family for role, family in vars(self).items() if family}
+
+
+@dataclass(frozen=True)
 class BookConfig:
     """book.toml as the build uses it (the [build] table is the CLI's: BuildDefaults)."""
 
@@ -54,6 +68,7 @@ class BookConfig:
     series: str | None = None
     figure_numbering: str = "part"
     pdf: PdfConfig = field(default_factory=PdfConfig)
+    fonts: FontsConfig = field(default_factory=FontsConfig)
 
     @property
     def source_epoch(self) -> int:
@@ -230,4 +245,5 @@ def book_config(settings: Settings) -> BookConfig:
                       marks=pdf["marks"] == "crop", toc=pdf["toc"],
                       paper_thickness_mm=pdf["paper_thickness_mm"], profile=pdf["profile"],
                       variant=pdf.get("variant")),
+        fonts=FontsConfig(**settings["fonts"]),
     )

@@ -10,6 +10,8 @@ from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
+from make_book.assets.font_roles import resolve_fonts
+from make_book.assets.fonts import default_faces
 from make_book.core.config import load_config
 from make_book.core.diagnostics import BookError, Report, fail
 from make_book.core.model import Book, Chapter, Part
@@ -214,6 +216,9 @@ def read_book(root: Path) -> tuple[Book, Report]:
         if part.intro is not None and part.intro.body is None:
             part.intro = None
     book = Book(root=root, config=config, parts=parts)
+    if config.fonts.given():  # without [fonts], the default set as it always was
+        book.fonts = resolve_fonts(root, config.fonts, default_faces(root),
+                                   manuscript / "book.toml", report)
     for index, chapter in enumerate(book.chapters(), 1):
         chapter.number = index
     return book, report
