@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from make_book.core.diagnostics import BookError, Report
 from make_book.core.model import Book
-from make_book.transforms import ids, images, notes, sanitize, typeset, xrefs
+from make_book.transforms import glyphs, ids, images, notes, sanitize, typeset, xrefs
 
 Pass = Callable[[Book, Report], None]
 
@@ -22,6 +22,7 @@ PASSES: list[tuple[str, Pass]] = [
     ("notes", notes.run),  # footnotes moved into the model, numbered per chapter
     ("xrefs", xrefs.run),  # labels numbered, references and links resolved
     ("typeset", typeset.run),  # language typography on every text node and title
+    ("glyphs", glyphs.run),  # every character typeset is in a font of the book
 ]
 
 
