@@ -103,3 +103,12 @@ def test_yaml_errors_in_plain_words_at_the_line_of_the_mistake(case: str) -> Non
     message, found, _col = located(explain(caught.value, block), 2)
     assert found == line and message.startswith(words), (message, found)
     assert "scalar" not in message and "stream" not in message
+
+
+def test_a_title_lost_with_its_front_matter_is_not_a_second_error(tmp_path: Path) -> None:
+    root = copy_project(FIXTURES / "mini", tmp_path / "book")
+    (root / "manuscript" / "02-second.md").write_text(
+        '---\ntitle: "Untitled: yet\n---\n\nNo heading here.\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    codes = [line.split()[1] for line in result.stdout.splitlines()]
+    assert "E011" in codes and "E018" not in codes, result.output
