@@ -63,3 +63,12 @@ def test_what_is_not_drawn_needs_no_glyph() -> None:
     assert not drawn("\u00ad") and not drawn("\u200d") and not drawn("\ufe0f")
     assert not drawn("\u202f") and drawn("é")
     assert coverage([]) == frozenset()
+
+
+def test_the_titles_of_book_toml_are_checked(tmp_path: Path) -> None:
+    root = project(tmp_path, "# Voyage\n\nText.\n")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"Fixture"', '"Fixture ☃"'),
+                    encoding="utf-8")
+    found = warnings(root)
+    assert len(found) == 1 and found[0].startswith("manuscript/book.toml:2:18: W041 U+2603")

@@ -51,8 +51,9 @@ def drawn(char: str) -> bool:
 
 def run(book: Book, report: Report) -> None:
     """W041 for each character of the text that no font of the book covers, at its first
-    occurrence in the source (reading order); text in code too when [fonts] gives a mono
-    font, else code is set in the reader's monospace font, not one of the book's."""
+    occurrence in the source (reading order, then the parts' and the book's titles); text in
+    code too when [fonts] gives a mono font, else code is set in the reader's monospace font,
+    not one of the book's."""
     if any(d.code == "E048" for d in report.errors):
         return  # a font that cannot be read covers nothing: every letter would be reported
     covered = coverage(font_files(book))
@@ -74,6 +75,16 @@ def run(book: Book, report: Report) -> None:
             source = _source(part.source)
             for char in missing:
                 _warn(report, char, part.source, source, seen)
+    config = book.config  # on the covers and title pages of every edition
+    text = " ".join([config.title, config.subtitle or "", *config.authors, config.series or "",
+                     config.publisher or "", config.rights or ""])
+    toml = book.root / "manuscript" / "book.toml"
+    missing = [c for c in dict.fromkeys(text)
+               if c not in seen and drawn(c) and ord(c) not in covered]
+    if missing and toml.is_file():
+        source = _source(toml)
+        for char in missing:
+            _warn(report, char, toml, source, seen)
 
 
 def _warn(report: Report, char: str, path: Path, source: str, seen: set[str]) -> None:
