@@ -112,3 +112,13 @@ def test_a_title_lost_with_its_front_matter_is_not_a_second_error(tmp_path: Path
     result = CliRunner().invoke(main, ["check", str(root)])
     codes = [line.split()[1] for line in result.stdout.splitlines()]
     assert "E011" in codes and "E018" not in codes, result.output
+
+
+def test_a_part_title_refused_is_not_reported_missing_too(tmp_path: Path) -> None:
+    root = copy_project(FIXTURES / "parts", tmp_path / "book")
+    part = root / "manuscript" / "01-debut" / "_part.md"
+    part.write_text(part.read_text(encoding="utf-8").replace('title: "Le début"', "title: 5"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    codes = [line.split()[1] for line in result.stdout.splitlines()]
+    assert "E012" in codes and "E016" not in codes, result.output

@@ -250,7 +250,11 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
         raise fail("E015", "part folder without _part.md (it needs at least `title:`)", folder)
     text = read_text(index, report)
     front, body, offset, valid = split_front_matter(text, index, PART, report)
-    if not front.get("title") and valid:
+    # No E016 when the front matter or its title was already refused (E011, E012).
+    line = _front_line(text.partition("\n")[2], "title")
+    refused = any(d.code == "E012" and d.path == index and d.line == line
+                  for d in report.errors)
+    if not front.get("title") and valid and not refused:
         report.error("E016", "_part.md needs a `title:` in its front matter", index, 1)
     files = [p for p in sorted(folder.glob("*.md")) if p.name != "_part.md"]
     chapters = _numbered(files)
