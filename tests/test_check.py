@@ -64,7 +64,7 @@ def test_warnings_fail_with_strict_and_codes_can_be_ignored() -> None:
 
 
 def test_every_pass_runs_and_findings_come_in_file_order(tmp_path: Path) -> None:
-    """A build stops at the first pass with errors; check goes on and sorts what it found."""
+    """Every pass runs after one found errors (in a build too); check sorts what it found."""
     root = copy_project(FIXTURES / "mini", tmp_path / "book")
     first = root / "manuscript" / "01-first.md"
     first.write_text(first.read_text(encoding="utf-8").replace("assets/disc.png", "nope.png")

@@ -31,7 +31,7 @@ CASES = {
                       "manuscript/01-first.md:9: E042 image not found: `assets/nope.png`"),
     "bad-front-matter": ("manuscript/01-first.md", lambda t: t.replace(
         "title: The First Chapter", "title: [unclosed"),
-        "manuscript/01-first.md:3: E011 invalid YAML front matter"),
+        "manuscript/01-first.md:2:8: E011 invalid YAML front matter: unclosed [ opened on line 2"),
     "bad-toml": ("manuscript/book.toml", lambda t: t.replace('lang = "en"', 'lang = "en'),
                  "manuscript/book.toml:5: E003 invalid TOML"),
     "wrong-type": ("manuscript/book.toml", lambda t: t.replace('lang = "en"', "lang = 3"),

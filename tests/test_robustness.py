@@ -122,8 +122,9 @@ def test_invalid_yaml_in_a_part_names_its_line(tmp_path: Path) -> None:
     root = project(tmp_path, "parts")
     edit(root / "manuscript/02-suite/_part.md", 'summary: "Ce qui vient après."',
          "summary: [Ce qui")
-    fails(root, "manuscript/02-suite/_part.md:4: E011 invalid YAML front matter: expected ',' "
-          "or ']'")  # the line where YAML found the sequence unclosed
+    # The line of the mistake, where the bracket opens (YAML gives up on the next line).
+    fails(root, "manuscript/02-suite/_part.md:3:10: E011 invalid YAML front matter: unclosed [ "
+          "opened on line 3: close it with ]")
 
 
 def test_chapter_not_utf8_names_the_byte_and_its_position(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,22 +14,80 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from make_book.core.files import PACKAGE, PACKAGE_STYLES
-from make_book.core.model import Book
+from make_book.core.model import Book, Face
 from make_book.core.store import ContentCache
+
+_EMBEDDED = (".otf", ".ttf", ".woff2")
+
+
+def _default_folder(root: Path) -> Path:
+    """Where the default set is: the project's styles/fonts/ when it holds OpenType fonts
+    (they replace make-book's), else make-book's own."""
+    own = root / "styles" / "fonts"
+    return own if own.is_dir() and any(own.glob("*.otf")) else PACKAGE_STYLES / "fonts"
 
 
 def font_files(book: Book) -> list[Path]:
-    """The fonts the editions embed: the project's styles/fonts/ or the defaults."""
-    own = book.root / "styles" / "fonts"
-    folder = own if own.is_dir() and any(own.glob("*.otf")) else PACKAGE_STYLES / "fonts"
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".otf", ".ttf", ".woff2"))
+    """The fonts the editions embed: the faces of [fonts] when book.toml has the table, else
+    the project's styles/fonts/ or the defaults."""
+    if book.fonts is not None:
+        return sorted({f.path for f in book.fonts if f.path.suffix.lower() in _EMBEDDED})
+    folder = _default_folder(book.root)
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in _EMBEDDED)
 
 
 def font_licences(book: Book) -> list[Path]:
-    """The licences that travel with the fonts (the OFL asks for it)."""
-    own = book.root / "styles" / "fonts"
-    folder = own if own.is_dir() and any(own.glob("*.otf")) else PACKAGE_STYLES / "fonts"
-    return sorted(folder.glob("LICENSE*"))
+    """The licences that travel with the fonts (the OFL asks for it): those of the folders
+    the fonts come from, the project's styles/fonts/ or make-book's."""
+    if book.fonts is None:
+        return sorted(_default_folder(book.root).glob("LICENSE*"))
+    known = {book.root / "styles" / "fonts", PACKAGE_STYLES / "fonts"}
+    folders = {f.path.parent for f in book.fonts} & known
+    return sorted(p for folder in folders for p in folder.glob("LICENSE*"))
+
+
+# The roles the web edition's faces have ("text", "display", "ui") as [fonts] names them.
+_ROLE_OF_WEB = {"text": "body", "display": "display", "ui": "sans"}
+_WEB_ROLE = {"body": "text", "display": "display", "sans": "ui", "mono": "mono"}
+
+
+def default_faces(root: Path) -> list[Face]:
+    """The default set's faces by role, told apart by their metadata as the web edition
+    tells them: the faces a role of [fonts] keeps when the table does not name it."""
+    faces = []
+    for path in sorted(p for p in _default_folder(root).iterdir()
+                       if p.suffix.lower() in _EMBEDDED):
+        face = _face(path.read_bytes(), path.name)
+        faces.append(Face(path, face.family, _ROLE_OF_WEB[face.role], face.weight,
+                          face.italic))
+    return faces
+
+
+def web_faces(book: Book, converted: list[FontFace]) -> list[FontFace]:
+    """The web edition's faces: as converted, or with the family, role, weight and slant
+    [fonts] gave them (convert_fonts names each WOFF2 after its font file)."""
+    if book.fonts is None:
+        return converted
+    files = {face.file for face in converted}
+    return [FontFace(f.family, f.weight, f.italic, f"{f.path.stem}.woff2", _WEB_ROLE[f.role])
+            for f in book.fonts if f"{f.path.stem}.woff2" in files]
+
+
+# The EPUB stylesheet's families (epub.css) by role of [fonts].
+EPUB_FAMILIES = {"body": "Source Serif Book", "display": "Source Serif Display",
+                 "sans": "Source Sans Book", "mono": "Book Mono"}
+_FONT_FACE_RULE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
+
+
+def epub_font_css(faces: list[Face], css: str) -> str:
+    """The EPUB's stylesheet set in the faces of [fonts]: its own @font-face rules replaced
+    by one per face, under the families the rest of the sheet names."""
+    rules = [f'@font-face {{ font-family: "{EPUB_FAMILIES[f.role]}"; font-style: '
+             f'{"italic" if f.italic else "normal"}; font-weight: {f.weight}; '
+             f'src: url("../fonts/{f.path.name}"); }}' for f in faces]
+    mono = ['code, pre { font-family: "Book Mono", monospace; }'] if any(
+        f.role == "mono" for f in faces) else []
+    return "\n".join(rules) + "\n" + _FONT_FACE_RULE.sub("", css) + "\n".join(mono) + "\n"
 
 
 # Part of the fonts' cache key: bump it when the conversion changes (and run
@@ -127,4 +186,9 @@ def font_face_css(faces: list[FontFace]) -> str:
         f":root {{ --font-text: {serif}; "
         f"--font-display: {', '.join([*_quoted(family('display')), serif])}; "
         f"--font-ui: {', '.join([*_quoted(family('ui')), 'system-ui', 'sans-serif'])}; }}")
+    mono = family("mono")
+    if mono:  # only [fonts] gives one: html.css has its own list of monospace fonts
+        # :root first: html.css, which comes after, sets these elements' own list.
+        rules.append(f":root .text code, :root .text pre {{ font-family: {_quoted(mono)[0]}, "
+                     "ui-monospace, monospace; }")
     return "\n".join(rules) + "\n"

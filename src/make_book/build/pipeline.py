@@ -39,16 +39,26 @@ class BuildResult:
         return [artifact.path for artifact in self.artifacts]
 
 
-def load(root: Path) -> tuple[Book, Report]:
-    """Read and transform the manuscript; every manuscript error is a BookError."""
+def gather(root: Path) -> tuple[Book | None, Report]:
+    """Read and transform the manuscript, every diagnostic of every file in the report: the
+    reader and the passes go on after an error (None: nothing could be read at all)."""
     from make_book.read.reader import read_book
     from make_book.transforms import run_all
 
     try:
         book, report = read_book(root)
-        run_all(book, report)
-    except BookError as exc:
-        raise exc.with_root(root) from None
+    except BookError as exc:  # no book to walk (no manuscript/, no chapters, a link out)
+        return None, Report(list(exc.diagnostics))
+    run_all(book, report, keep_going=True)
+    return book, report
+
+
+def load(root: Path) -> tuple[Book, Report]:
+    """Read and transform the manuscript; the manuscript's errors are one BookError, which
+    carries them all, errors first, then the warnings found with them."""
+    book, report = gather(root)
+    if book is None or report.errors:
+        raise BookError(report.errors + report.warnings, root)
     return book, report
 
 

@@ -65,7 +65,11 @@ class Outputs:
             tool_fingerprint(), repr(book.config), ctx.epoch,
             tree_digest(styles) if styles.is_dir() else "-",
             sorted(image.sha256 for image in book.images.values()),
-            sorted((key, path.name) for key, path in ctx.covers.items()))
+            sorted((key, path.name) for key, path in ctx.covers.items()),
+            # [fonts] may take system fonts, outside styles/: they count too.
+            *([] if book.fonts is None else [[(str(f.path), f.path.stat().st_size,
+                                               f.path.stat().st_mtime_ns)
+                                              for f in book.fonts]]))
         self.model = model_digest(book) if {"epub", "html"} & set(formats) else ""
 
     # -- the plan -----------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from make_book.commands.ui import Step, human_size, shown, size_of, steps
-from make_book.core.diagnostics import Diagnostic
+from make_book.core.diagnostics import BookError, Diagnostic, Severity
+from make_book.lint.check import sort_key
 
 if TYPE_CHECKING:
     from make_book.build.pipeline import BuildResult
@@ -37,14 +38,39 @@ def run(root: Path, out: Path | None, formats: tuple[str, ...], edition: str, st
     except KeyboardInterrupt:
         console.print("interrupted: dist/ is as the last good build left it", markup=False)
         raise click.exceptions.Exit(INTERRUPTED) from None
+    except BookError as exc:
+        print_failure(console, exc.diagnostics, root)
+        exc.printed = True
+        raise
     print_warnings(console, result.report.warnings, root)
     summarise(console, result.outputs, tracker.done, result.seconds)
     return result
 
 
 def print_warnings(console: Console, warnings: list[Diagnostic], root: Path) -> None:
+    """Each warning, located, after the word « warning »."""
     for warning in warnings:
         console.print(f"[yellow]warning[/yellow] {escape(warning.format(root.resolve()))}")
+
+
+def print_failure(console: Console, diagnostics: list[Diagnostic], root: Path) -> None:
+    """Why nothing was built: every error, then every warning, each kind in file order, and
+    their count (« 3 errors, 1 warning »)."""
+    found = sorted(diagnostics, key=lambda d: sort_key(d, root))
+    for diagnostic in found:
+        error = diagnostic.severity is Severity.ERROR
+        label = "[red]error[/red]" if error else "[yellow]warning[/yellow]"
+        console.print(f"{label} {escape(diagnostic.format(root.resolve()))}")
+    errors = sum(1 for d in found if d.severity is Severity.ERROR)
+    console.print(f"{count(errors, len(found) - errors)}: nothing was built, the output folder "
+                  "is as the last good build left it", markup=False)
+
+
+def count(errors: int, warnings: int) -> str:
+    """« 3 errors, 1 warning », « 1 error », or « no problems found »."""
+    parts = [f"{n} {noun}" + ("s" if n > 1 else "")
+             for n, noun in ((errors, "error"), (warnings, "warning")) if n]
+    return ", ".join(parts) or "no problems found"
 
 
 def summarise(console: Console, outputs: list[Path], done: list[Step], seconds: float) -> None:

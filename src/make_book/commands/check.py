@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from make_book.commands.build import pipeline_build
+from make_book.commands.build import count, pipeline_build
 from make_book.commands.ui import steps
 from make_book.core.diagnostics import Diagnostic, Severity
 from make_book.lint.check import collect, one_line, sort_key
@@ -47,9 +47,4 @@ def _epubcheck(root: Path, err: Console) -> list[Diagnostic]:
 def _summary(errors: int, warnings: int, epub: bool) -> str:
     if not errors and not warnings:
         return "no problems found" + (" (EPUBCheck included)" if epub else "")
-    parts = []
-    if errors:
-        parts.append(f"{errors} error" + ("s" if errors > 1 else ""))
-    if warnings:
-        parts.append(f"{warnings} warning" + ("s" if warnings > 1 else ""))
-    return ", ".join(parts)
+    return count(errors, warnings)

@@ -29,7 +29,9 @@ def build_defaults(root: Path) -> BuildDefaults:
     if not path.is_file():
         return BuildDefaults()  # the build itself reports the missing file (E001)
     try:
-        settings, _warnings = load_settings(path)  # the book reports its warnings itself
+        # The book reports the errors and warnings of book.toml itself, with those of every
+        # other file: a rejected key here takes the option's default meanwhile.
+        settings, _report = load_settings(path, keep_going=True)
     except BookError as exc:
         raise exc.with_root(root) from None
     table = settings["build"]

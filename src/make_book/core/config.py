@@ -38,6 +38,20 @@ class PdfConfig:
 
 
 @dataclass(frozen=True)
+class FontsConfig:
+    """The [fonts] table: a family name per role, None where the default is kept."""
+
+    body: str | None = None
+    display: str | None = None
+    sans: str | None = None
+    mono: str | None = None
+
+    def given(self) -> dict[str, str]:
+        """The roles the table names, with their family."""
+        return {role: family for role, family in vars(self).items() if family}
+
+
+@dataclass(frozen=True)
 class BookConfig:
     """book.toml as the build uses it (the [build] table is the CLI's: BuildDefaults)."""
 
@@ -67,6 +81,7 @@ class BookConfig:
     omnibus: str = "auto"  # [series] omnibus: "auto", "always" or "never"
     figure_numbering: str = "part"
     pdf: PdfConfig = field(default_factory=PdfConfig)
+    fonts: FontsConfig = field(default_factory=FontsConfig)
 
     @property
     def source_epoch(self) -> int:
@@ -95,25 +110,37 @@ def table_line(text: str, table: str) -> int | None:
     return None
 
 
-def load_config(path: Path) -> tuple[BookConfig, Report]:
-    """Read and validate book.toml; raise BookError listing every error, return warnings."""
-    settings, report = load_settings(path)
+# What a required key stands for while its error is reported: the chapters are still read
+# and checked in the same run, and the build stops before any writer sees these.
+_STAND_INS = {("book", "title"): "", ("book", "lang"): "en"}
+
+
+def load_config(path: Path, keep_going: bool = False) -> tuple[BookConfig, Report]:
+    """Read and validate book.toml; raise BookError listing every error, return warnings.
+    With keep_going the errors are in the report instead, and a rejected or missing value
+    is replaced by its default (or a stand-in), so that the rest of the book is checked."""
+    settings, report = load_settings(path, keep_going)
     return book_config(settings), report
 
 
-def load_settings(path: Path) -> tuple[Settings, Report]:
+def load_settings(path: Path, keep_going: bool = False) -> tuple[Settings, Report]:
     """Every table of book.toml, each value read by its declaration and defaults filled in;
-    raise BookError listing every error, return the warnings."""
+    raise BookError listing every error (with keep_going: report them), return the
+    warnings."""
     text = _read_text(path)
+    report = Report()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+), column (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise fail("E003", f"invalid TOML: {reason}", path, line) from None
+        error = fail("E003", f"invalid TOML: {reason}", path, line)
+        if not keep_going:
+            raise error from None
+        report.items.extend(error.diagnostics)
+        return _standing_in({name: {} for name in TABLES}), report
 
-    report = Report()
     for name, value in data.items():
         if name not in TABLES:
             _unknown_table(name, value, text, path, report)
@@ -152,8 +179,23 @@ def load_settings(path: Path) -> tuple[Settings, Report]:
                 settings[table.name][key.name] = key.read(key.default)
     # A [series] table, even an empty one, makes the book a series (core/editions.py).
     settings["series"]["declared"] = isinstance(data.get("series"), dict)
-    report.raise_if_errors()
-    return settings, report
+    if not keep_going:
+        report.raise_if_errors()
+    return _standing_in(settings), report
+
+
+def _standing_in(settings: Settings) -> Settings:
+    """Settings with every value the code needs: the defaults of rejected keys, the
+    stand-ins of required ones (only an erroneous book.toml lacks them)."""
+    for table in TABLES.values():
+        for key in table.keys:
+            if key.name in settings[table.name]:
+                continue
+            if key.default is not None:
+                settings[table.name][key.name] = key.read(key.default)
+            elif (table.name, key.name) in _STAND_INS:
+                settings[table.name][key.name] = _STAND_INS[table.name, key.name]
+    return settings
 
 
 def _read_text(path: Path) -> str:
@@ -231,4 +273,5 @@ def book_config(settings: Settings) -> BookConfig:
                       marks=pdf["marks"] == "crop", toc=pdf["toc"],
                       paper_thickness_mm=pdf["paper_thickness_mm"], profile=pdf["profile"],
                       variant=pdf.get("variant")),
+        fonts=FontsConfig(**settings["fonts"]),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -96,7 +97,13 @@ class BookError(MakeBookError):
             diagnostics = [diagnostics]
         self.diagnostics = diagnostics
         self.root = root
+        self.printed = False  # set by a command that printed the diagnostics its own way
         super().__init__(self._text())
+
+    def show(self, file: Any = None) -> None:
+        """Print the diagnostics, unless the command already did."""
+        if not self.printed:
+            super().show(file)
 
     def _text(self) -> str:
         return "\n".join(d.format(self.root) for d in self.diagnostics)

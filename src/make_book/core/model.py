@@ -97,6 +97,17 @@ class Target:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class Face:
+    """One font file as the book uses it: the role it sets and the face it fills there."""
+
+    path: Path
+    family: str  # its family name, from its name table
+    role: str  # "body", "display", "sans" or "mono" ([fonts] in book.toml)
+    weight: int  # the CSS weight it is declared with
+    italic: bool
+
+
 @dataclass
 class Book:
     """The whole manuscript as read from disk."""
@@ -109,6 +120,9 @@ class Book:
     back: list[Chapter] = field(default_factory=list)  # manuscript/back/, in order
     images: dict[Path, Image] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)  # anchor id → target
+    # The fonts by role when book.toml has a [fonts] table; None: the default set, as the
+    # fonts module finds it (styles/fonts/ or make-book's own).
+    fonts: list[Face] | None = None
 
     @property
     def has_parts(self) -> bool:

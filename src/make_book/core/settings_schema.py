@@ -212,6 +212,24 @@ def check_edition(value: str) -> str:
     return value
 
 
+def _family(value: str) -> str:
+    if not value.strip():
+        raise Rejected
+    return value.strip()
+
+
+# The roles of [fonts]: (key, its default, what it sets, an example).
+FONT_ROLES = (
+    ("body", "Source Serif 4 (SmText)", "The text: paragraphs, notes, quotations.",
+     '"DejaVu Serif"'),
+    ("display", "Source Serif 4 Display", "The titles: book, parts, chapters.",
+     '"Liberation Serif"'),
+    ("sans", "Source Sans 3", "Captions, tables and the web edition's navigation.",
+     '"DejaVu Sans"'),
+    ("mono", "the reader's monospace font", "Code.", '"DejaVu Sans Mono"'),
+)
+
+
 # -- book.toml -----------------------------------------------------------------------------------
 
 _TEXT = "a string"
@@ -331,6 +349,13 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             description='"part" numbers figures 2.1, 2.2 in each part, "book" 1, 2, 3 '
             "through the book.", example='"book"'),
     )),
+    Table("fonts", "The fonts the book is set in, by role; each a family name, found in "
+          "the project's styles/fonts/ or else on the system, its regular, italic, bold and "
+          "bold italic faces found by their font metadata. A role not given keeps the "
+          "default.", tuple(
+        Key(role, (str,), expected='a font family name such as "DejaVu Serif"',
+            parse=_family, default_text=default, description=description, example=example)
+        for role, default, description, example in FONT_ROLES)),
     # Defaults for `make-book build`; MAKEBOOK_* variables and options override them, and
     # where the table is silent the options' own defaults apply (cli.py): default_text only.
     Table("build", "What `make-book build` makes when no option or `MAKEBOOK_*` variable "

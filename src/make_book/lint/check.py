@@ -1,10 +1,10 @@
 """Everything that can be known about a book without writing it, as located diagnostics.
 
-The reader and the transform passes are the pipeline's own (pipeline.load runs the same), but
-here every pass runs even after one has found errors, so that one `make-book check` shows as
-much as it can. Then come the checks only a linter makes: typography hints (hints.py), empty
-chapters, chapters a forthcoming part hides. EPUBCheck, on EPUBs built elsewhere, maps its
-messages to the same form.
+The reader and the transform passes are the pipeline's own (pipeline.gather, which a build
+runs too): every file is read and every pass runs even after errors, so that one `make-book
+check` shows as much as a build would. Then come the checks only a linter makes: typography
+hints (hints.py), empty chapters, chapters a forthcoming part hides. EPUBCheck, on EPUBs
+built elsewhere, maps its messages to the same form.
 """
 
 from __future__ import annotations
@@ -12,27 +12,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from make_book.core.diagnostics import (
-    BookError,
-    Diagnostic,
-    Report,
-    line_of,
-)
+from make_book.build.pipeline import gather
+from make_book.core.diagnostics import Diagnostic, Report, Severity, line_of
 from make_book.core.model import Book
 from make_book.lint import hints
-from make_book.read.reader import read_book
-from make_book.transforms import run_all
 
 _HEADING = re.compile(r"^#\s", re.M)
 
 
 def collect(root: Path) -> tuple[Book | None, Report]:
     """Read and transform the book, gathering every diagnostic instead of stopping."""
-    try:
-        book, report = read_book(root)
-    except BookError as exc:  # the reader stops at a file it cannot read: nothing to walk
-        return None, Report(list(exc.diagnostics))
-    run_all(book, report, keep_going=True)
+    book, report = gather(root)
+    if book is None:  # nothing could be read: no manuscript/, no chapters
+        return None, report
     hints.run(book, report)
     empty_chapters(book, report)
     hidden_chapters(book, report)
@@ -81,10 +73,11 @@ def hidden_chapters(book: Book, report: Report) -> None:
                         hint="set `status: published` in _part.md when the part is ready")
 
 
-def sort_key(diagnostic: Diagnostic, root: Path) -> tuple[str, int, int, str]:
-    """Findings in file order, then line and column: the order an editor walks them."""
-    return (diagnostic.location(root).split(":")[0], diagnostic.line or 0, diagnostic.col or 0,
-            diagnostic.code)
+def sort_key(diagnostic: Diagnostic, root: Path) -> tuple[bool, str, int, int, str]:
+    """Errors first, each kind in file order, then line and column: the order an editor
+    walks them."""
+    return (diagnostic.severity is not Severity.ERROR, diagnostic.location(root).split(":")[0],
+            diagnostic.line or 0, diagnostic.col or 0, diagnostic.code)
 
 
 def one_line(diagnostic: Diagnostic, root: Path) -> str:

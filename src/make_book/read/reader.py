@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
+from make_book.assets.font_roles import resolve_fonts
+from make_book.assets.fonts import default_faces
 from make_book.core.config import load_config
 from make_book.core.diagnostics import BookError, Report, fail
 from make_book.core.locales import strings
@@ -26,6 +28,7 @@ from make_book.core.settings_schema import (
 )
 from make_book.core.store import cache_dir
 from make_book.read.markdown import to_html
+from make_book.read.yaml_errors import explain, located
 
 _NUMBERED = re.compile(r"^(\d+)-([\w.-]+?)(\.md)?$")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
@@ -58,15 +61,15 @@ def read_text(path: Path, report: Report | None = None) -> str:
     return text
 
 
-def check_fonts(root: Path) -> None:
+def check_fonts(root: Path, report: Report) -> None:
     """The files of styles/fonts/ must be fonts: every edition embeds them and the web edition
-    converts them, so a damaged one is a located error here, not a failure in a writer."""
+    converts them, so a damaged one is a located error (in report) here, not a failure in a
+    writer."""
     folder = root / "styles" / "fonts"
     if not folder.is_dir():
         return
     from fontTools.ttLib import TTFont  # deferred: only a project with fonts of its own pays for it
 
-    report = Report()
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in (".otf", ".ttf", ".woff", ".woff2"):
             continue
@@ -76,7 +79,6 @@ def check_fonts(root: Path) -> None:
         except Exception as exc:  # fontTools raises many kinds on damaged data
             report.error("E048", f"font `{path.name}` cannot be read ({exc}): use an "
                          "OpenType or TrueType file", path)
-    report.raise_if_errors()
 
 
 def check_contained(root: Path) -> None:
@@ -107,23 +109,39 @@ def check_contained(root: Path) -> None:
     report.raise_if_errors()
 
 
-def split_front_matter(text: str, path: Path, kind: FrontMatter,
-                       report: Report) -> tuple[dict[str, Any], str, int]:
-    """Return (front matter, body, number of lines before the body); kind declares the keys
-    (settings_schema.PART or CHAPTER)."""
+class Front(NamedTuple):
+    """A Markdown file split: its front matter, its body, the lines before the body, and
+    whether the front matter could be read (False after an E011)."""
+
+    data: dict[str, Any]
+    body: str
+    offset: int
+    valid: bool = True
+
+
+def split_front_matter(text: str, path: Path, kind: FrontMatter, report: Report) -> Front:
+    """Split text into front matter and body; kind declares the keys (settings_schema.PART
+    or CHAPTER).
+
+    A front matter that is not valid YAML is an error in the report, and the file is read as
+    if it had none: its body still counts (its images, its labels), so that one run finds
+    every mistake and a reference to one of its labels is not reported unknown elsewhere.
+    `valid` says whether it was."""
     match = _FRONT.match(text)
     if not match:
-        return {}, text, 0
+        return Front({}, text, 0)
     block = match.group(1) or ""
+    lines = text.count("\n", 0, match.end())
+    body = text[match.end():]
     try:
         data = yaml.safe_load(block) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise fail("E011", f"invalid YAML front matter: {problem}", path, line) from None
+        message, line, col = located(explain(exc, block), 2)  # the block starts on line 2
+        report.error("E011", f"invalid YAML front matter: {message}", path, line, col)
+        return Front({}, body, lines, valid=False)
     if not isinstance(data, dict):
-        raise fail("E011", "front matter must be a mapping of `key: value` lines", path, 2)
+        report.error("E011", "front matter must be a mapping of `key: value` lines", path, 2)
+        return Front({}, body, lines, valid=False)
     allowed = kind.names
     other = CHAPTER if kind is PART else PART
     for key in data:
@@ -132,12 +150,12 @@ def split_front_matter(text: str, path: Path, kind: FrontMatter,
             report.warn("W010", f"unknown front matter key `{key}` ignored"
                         + (f": {guess}" if guess else ""), path, _front_line(block, str(key)),
                         hint=f"the front matter keys of {kind.name}: " + ", ".join(allowed))
-    for key, value in data.items():
+    for key, value in list(data.items()):
         if key in allowed and value is not None and not isinstance(value, str):
-            raise fail("E012", f"front matter `{key}` must be text, not {value!r}", path,
-                       _front_line(block, str(key)))
-    lines = text.count("\n", 0, match.end())
-    return data, text[match.end():], lines
+            report.error("E012", f"front matter `{key}` must be text, not {value!r}", path,
+                         _front_line(block, str(key)))
+            del data[key]
+    return Front(data, body, lines)
 
 
 def _front_line(block: str, key: str) -> int | None:
@@ -157,22 +175,29 @@ def _numbered(entries: list[Path]) -> list[tuple[int, str, Path]]:
 
 
 def read_book(root: Path) -> tuple[Book, Report]:
-    """Read root/manuscript into a Book; every manuscript problem is a BookError."""
+    """Read root/manuscript into a Book and the report of what was found.
+
+    Errors of book.toml and of the files are in the report, every file read before: a file
+    that cannot be read at all (not UTF-8, pandoc failed) is left out of the model, a front
+    matter that is not YAML leaves its body in (split_front_matter), so that the passes that
+    follow check what they can. Only what leaves no book to read raises a BookError: no
+    manuscript/, a link out of the project, book.toml unreadable, no chapters."""
     manuscript = root / "manuscript"
     if not manuscript.is_dir():
         raise fail("E001", f"no manuscript/ folder in {root}", root,
                    hint="run make-book from a project folder, or name it: make-book build PATH")
-    check_contained(root)
-    check_fonts(root)
-    config, report = load_config(manuscript / "book.toml")
+    check_contained(root)  # before anything is read: a refused file must never be
+    config, report = load_config(manuscript / "book.toml", keep_going=True)
+    check_fonts(root, report)
     entries = sorted(manuscript.iterdir())
     part_dirs = [e for e in _numbered([p for p in entries if p.is_dir()])]
     loose = [e for e in _numbered([p for p in entries if p.suffix == ".md"])]
     jobs: list[Chapter] = []
     parts: list[Part] = []
     if part_dirs and loose:
-        raise fail("E013", "chapter files next to part folders: put each chapter in a part",
-                   loose[0][2])
+        raise BookError([*report.items, *fail(
+            "E013", "chapter files next to part folders: put each chapter in a part",
+            loose[0][2]).diagnostics])
     if part_dirs:
         for number, slug, folder in part_dirs:
             part = _collected(report, _read_part, number, slug, folder, config.title, report,
@@ -186,17 +211,28 @@ def read_book(root: Path) -> tuple[Book, Report]:
         jobs.extend(part.chapters)
         parts.append(part)
     else:
-        raise fail("E014", "the manuscript has no chapters: add NN-slug.md files or NN-slug/ "
-                   "part folders", manuscript)
+        raise BookError([*report.items, *fail(
+            "E014", "the manuscript has no chapters: add NN-slug.md files or NN-slug/ part "
+            "folders", manuscript).diagnostics])
     front = _read_matter(manuscript / "front", FRONT, "f", config.lang, report)
     back = _read_matter(manuscript / "back", BACK, "b", config.lang, report)
     jobs.extend(front + back)
-    # Every file is read before stopping, so that one run shows every problem of this stage;
-    # a file with an error is left out of what follows, and the build stops here.
     _collected(report, _convert_all, jobs, cache_dir(root))
-    if report.errors:
-        raise BookError(report.errors + report.warnings)  # the warnings found so far too
+    # A title may be in a front matter that could not be read: no E018 on top of its E011.
+    unreadable = {d.path for d in report.errors if d.code == "E011"}
+    report.items = [d for d in report.items if d.code != "E018" or d.path not in unreadable]
+    # A file pandoc could not convert has no body to walk: it leaves the model (its error
+    # is in the report, and the build stops after the passes).
+    for part in parts:
+        part.chapters = [c for c in part.chapters if c.body is not None]
+        if part.intro is not None and part.intro.body is None:
+            part.intro = None
+    front = [c for c in front if c.body is not None]
+    back = [c for c in back if c.body is not None]
     book = Book(root=root, config=config, parts=parts, front=front, back=back)
+    if config.fonts.given():  # without [fonts], the default set as it always was
+        book.fonts = resolve_fonts(root, config.fonts, default_faces(root),
+                                   manuscript / "book.toml", report)
     for index, chapter in enumerate(book.chapters(), 1):
         chapter.number = index
     return book, report
@@ -227,9 +263,13 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
     if not index.is_file():
         raise fail("E015", "part folder without _part.md (it needs at least `title:`)", folder)
     text = read_text(index, report)
-    front, body, offset = split_front_matter(text, index, PART, report)
-    if not front.get("title"):
-        raise fail("E016", "_part.md needs a `title:` in its front matter", index, 1)
+    front, body, offset, valid = split_front_matter(text, index, PART, report)
+    # No E016 when the front matter or its title was already refused (E011, E012).
+    line = _front_line(text.partition("\n")[2], "title")
+    refused = any(d.code == "E012" and d.path == index and d.line == line
+                  for d in report.errors)
+    if not front.get("title") and valid and not refused:
+        report.error("E016", "_part.md needs a `title:` in its front matter", index, 1)
     files = [p for p in sorted(folder.glob("*.md")) if p.name != "_part.md"]
     chapters = _numbered(files)
     status = front.get("status") or ("published" if chapters else "forthcoming")
@@ -244,9 +284,11 @@ def _read_part(number: int, slug: str, folder: Path, book_title: str, report: Re
         report.error("E012", f"url must be an http:// or https:// address, not {url!r}", index,
                      _front_line(text.partition("\n")[2], "url"))
     if status == "published" and not chapters:
-        raise fail("E017", "a published part has no chapters: add NN-slug.md files, or set "
-                   "`status: forthcoming`", index)
-    part = Part(number=number, slug=slug, title=front["title"], status=status,
+        report.error("E017", "a published part has no chapters: add NN-slug.md files, or set "
+                     "`status: forthcoming`", index)
+    # A part without a title (reported) is named by its folder meanwhile: its chapters are
+    # still read, so their labels are known to the rest of the book.
+    part = Part(number=number, slug=slug, title=front.get("title") or slug, status=status,
                 subtitle=front.get("subtitle"), summary=front.get("summary"),
                 url=front.get("url"), source=index,
                 identifier=front.get("identifier") or stable_uuid(book_title, slug))
@@ -275,10 +317,8 @@ def _read_matter(folder: Path, kind: FrontMatter, prefix: str, lang: str, report
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     for index, (_, slug, path) in enumerate(files, 1):
         text = read_text(path, report)
-        try:
-            front, body, offset = split_front_matter(text, path, kind, report)
-        except BookError as exc:
-            report.items.extend(exc.diagnostics)
+        front, body, offset, valid = split_front_matter(text, path, kind, report)
+        if not valid:  # its E011 is reported: a role it may hold cannot be read
             continue
         role = front.get("role")
         line = _front_line(text.partition("\n")[2], "role") if role else 1
@@ -310,7 +350,7 @@ def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report)
     if len(text.encode()) > LARGE_CHAPTER_BYTES:
         report.warn("W011", f"very large chapter ({len(text.encode()) // 1024} KiB): conversion "
                     "may take minutes; consider splitting it", path)
-    front, body, offset = split_front_matter(text, path, CHAPTER, report)
+    front, body, offset = split_front_matter(text, path, CHAPTER, report)[:3]
     key = f"c{part.number}-{index}" if not part.implicit else f"c{index}"
     chapter = Chapter(source=path, slug=slug, title=front.get("title") or "", body=None,  # type: ignore[arg-type]
                       line_offset=offset, text=body, key=key, part=part, meta=front)

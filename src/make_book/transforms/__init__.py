@@ -1,7 +1,8 @@
 """Transform passes over the Book model, run in this explicit order.
 
 Each pass is `run(book, report) -> None`, mutating the model in place; a pass that finds
-manuscript errors records them in the report, and the pipeline stops after the pass.
+manuscript errors records them in the report. The pipeline (build and check alike) runs the
+later passes too, so that one run reports every error, and stops before the writers.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 
 from make_book.core.diagnostics import BookError, Report
 from make_book.core.model import Book
-from make_book.transforms import ids, images, notes, sanitize, typeset, xrefs
+from make_book.transforms import glyphs, ids, images, notes, sanitize, typeset, xrefs
 
 Pass = Callable[[Book, Report], None]
 
@@ -21,6 +22,7 @@ PASSES: list[tuple[str, Pass]] = [
     ("notes", notes.run),  # footnotes moved into the model, numbered per chapter
     ("xrefs", xrefs.run),  # labels numbered, references and links resolved
     ("typeset", typeset.run),  # language typography on every text node and title
+    ("glyphs", glyphs.run),  # every character typeset is in a font of the book
 ]
 
 

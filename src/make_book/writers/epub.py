@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from make_book.assets.fonts import font_files, font_licences
+from make_book.assets.fonts import epub_font_css, font_files, font_licences
 from make_book.core.artifacts import Artifact, PageBreaks, find
 from make_book.core.editions import Doc, Edition, documents, series_line, series_parts
 from make_book.core.files import COMPRESSED_SUFFIXES
@@ -121,8 +121,10 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     ebook.toc = [tuple(entry) if isinstance(entry, list) else entry for entry in ncx]
     ebook.add_item(epub.EpubNcx())
 
-    ebook.add_item(_item("css", "css/epub.css", "text/css",
-                         style_file(book, "epub.css").read_bytes()))
+    css = style_file(book, "epub.css").read_bytes()
+    if book.fonts is not None:  # [fonts]: the sheet's own @font-face rules give way
+        css = epub_font_css(book.fonts, css.decode("utf-8")).encode("utf-8")
+    ebook.add_item(_item("css", "css/epub.css", "text/css", css))
     for font in font_files(book):
         if font.suffix in FONT_TYPES:
             ebook.add_item(_item(f"font-{font.stem}", f"fonts/{font.name}",

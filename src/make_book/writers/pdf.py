@@ -28,7 +28,7 @@ from make_book.core.artifacts import Artifact
 from make_book.core.editions import Doc, Edition, documents, series_line, series_parts
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import ordinal_part
-from make_book.core.model import Book, Chapter
+from make_book.core.model import Book, Chapter, Face
 from make_book.core.store import cache_dir
 from make_book.writers.common import (
     Linker,
@@ -64,7 +64,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     pages start, for the EPUB's page list. A PDF builds on no other output: inputs is empty."""
     anchors: dict[str, BlockRef] = {}
     source = render_html(book, edition, ctx, anchors)
-    fetcher = BookFetcher(book.root)
+    fetcher = BookFetcher(book.root, font_files(book))
     document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
     labels = folio_labels(document, body_start(book, edition))
@@ -260,7 +260,10 @@ def _footnote(note_body: html.HtmlElement, linker: Linker, tail: str | None) -> 
 def page_css(book: Book, edition: Edition) -> str:
     """The stylesheet: fonts from their files, page geometry from book.toml, then pdf.css."""
     pdf = book.config.pdf
-    fonts = "\n".join(_font_face(font) for font in font_files(book))
+    if book.fonts is None:
+        fonts = "\n".join(_font_face(font) for font in font_files(book))
+    else:
+        fonts = "\n".join(_role_font_face(face) for face in book.fonts)
     width, height = pdf.width_mm, pdf.height_mm
     geometry = f"""
 @page {{ size: {width}mm {height}mm; }}
@@ -273,6 +276,8 @@ def page_css(book: Book, edition: Edition) -> str:
     running = f"""
 @page :left {{ @top-left {{ content: "{_css_string(edition.title)}"; }} }}
 """
+    if book.fonts is not None and any(face.role == "mono" for face in book.fonts):
+        running += 'code, pre, kbd { font-family: "Book Mono", monospace; }\n'
     return (fonts + geometry + style_file(book, "pdf.css").read_text(encoding="utf-8")
             + running + FOLIOS)
 
@@ -302,6 +307,18 @@ def _font_face(font: Path) -> str:
             f'font-weight: {weight}; src: url("{font.as_uri()}"); }}')
 
 
+# pdf.css's families by role of [fonts].
+PDF_FAMILIES = {"body": "Book Serif", "display": "Book Display", "sans": "Book Sans",
+                "mono": "Book Mono"}
+
+
+def _role_font_face(face: Face) -> str:
+    """The @font-face rule of one face of [fonts], under the family pdf.css names."""
+    return (f'@font-face {{ font-family: "{PDF_FAMILIES[face.role]}"; font-style: '
+            f'{"italic" if face.italic else "normal"}; font-weight: {face.weight}; '
+            f'src: url("{face.path.as_uri()}"); }}')
+
+
 def _css_string(text: str) -> str:
     # Also keeps `</style>` out of the inline stylesheet: `<` is written as a CSS escape, and
     # so is every control character: a raw newline would end the string and let a title
@@ -328,9 +345,11 @@ class BookFetcher(URLFetcher):
     make-book's own styles and fonts. Nothing from the network, no other file: a refused
     URL is a WeasyPrint warning, never a request."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, fonts: list[Path] | None = None):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.root = root.resolve()
+        # The system fonts [fonts] chose, each file by name: nothing else of the system.
+        self.fonts = {path.resolve() for path in fonts or []}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith(BOOK_URL):
@@ -342,6 +361,7 @@ class BookFetcher(URLFetcher):
             return super().fetch(url, headers)  # self-contained: the stylesheet's own rules
         elif url.startswith("file:"):
             path = Path(url2pathname(urlparse(url).path)).resolve()
-            if path.is_relative_to(self.root) or path.is_relative_to(PACKAGE_STYLES):
+            if (path.is_relative_to(self.root) or path.is_relative_to(PACKAGE_STYLES)
+                    or path in self.fonts):
                 return super().fetch(url, headers)
         raise ValueError(f"make-book loads nothing from outside the book: {url}")

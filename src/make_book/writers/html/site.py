@@ -21,7 +21,13 @@ from markupsafe import Markup
 
 from make_book.assets.cards import icon, social_card
 from make_book.assets.covers import cover_spec
-from make_book.assets.fonts import convert_fonts, font_face_css, font_files, font_licences
+from make_book.assets.fonts import (
+    convert_fonts,
+    font_face_css,
+    font_files,
+    font_licences,
+    web_faces,
+)
 from make_book.assets.renditions import WEB_WIDTHS
 from make_book.core.artifacts import Artifact
 from make_book.core.editions import Edition, documents
@@ -104,7 +110,8 @@ class Site:
     def _assets(self) -> None:
         """Write the fonts with their licences, the stylesheet, the scripts, the icon and the
         social card."""
-        faces = convert_fonts(font_files(self.book), self.ctx.cache, self.out / "fonts")
+        faces = web_faces(self.book, convert_fonts(font_files(self.book), self.ctx.cache,
+                                                   self.out / "fonts"))
         for licence in font_licences(self.book):
             shutil.copyfile(licence, self.out / "fonts" / licence.name)
         css = font_face_css(faces) + "\n" + style_file(self.book, "html.css").read_text("utf-8")
