@@ -44,3 +44,13 @@ def test_ace_reports_no_violation(series, tmp_path):
         # Ace also reads the accessibility metadata it expects.
         metadata = report["a11y-metadata"]
         assert "schema:accessMode" in metadata["present"]
+
+
+def test_ace_finds_nothing_in_a_book_with_front_and_back_matter(tmp_path):
+    """The onebook fixture: a dedication, an epigraph, a preface, an appendix, acknowledgments
+    and the author's own cover, each with its role."""
+    from conftest import FIXTURES, build_copy
+
+    built = build_copy(FIXTURES / "onebook", tmp_path / "book", formats=("epub",))
+    report = run_ace(built.file("*.epub"), tmp_path / "ace")
+    assert violations(report) == []
