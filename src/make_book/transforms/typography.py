@@ -8,6 +8,7 @@ from collections import Counter
 
 from lxml import etree
 
+from make_book.transforms.language_rules import profile_for
 from make_book.transforms.typesetter import (
     BREAK_AFTER_RE,
     BREAK_BEFORE_RE,
@@ -19,7 +20,6 @@ from make_book.transforms.typesetter import (
     URL_RE,
     Engine,
     Profile,
-    profile_for,
 )
 
 __all__ = ["apply_typography", "breakable_before_punctuation", "typeset"]

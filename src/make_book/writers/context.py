@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from make_book.assets.renditions import epub_rendition
 from make_book.core.editions import Edition
 from make_book.core.model import Book, Image
-from make_book.writers.common import locale
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -68,5 +67,3 @@ class BuildContext:
     def font_bytes(self, font: Path) -> bytes:
         return font.read_bytes()
 
-    def strings(self) -> dict[str, str]:
-        return locale(self.book)

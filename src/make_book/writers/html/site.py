@@ -82,9 +82,8 @@ class Site:
         self.covers: dict[str, list[Rendition]] = {}
         self.search_entries: list[list[object]] = []
         self.has_downloads = False
-        # A site address, should book.toml ever carry one, makes the links absolute.
-        base = getattr(book.config, "site_url", None)
-        self.base_url = base.rstrip("/") + "/" if isinstance(base, str) and base else ""
+        # Relative links only: no key of book.toml gives the site's address yet.
+        self.base_url = ""
 
     # -- the build, step by step --------------------------------------------------------------
 
