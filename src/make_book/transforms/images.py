@@ -3,6 +3,7 @@ format of its EPUB rendition, and check the resolution it will print at."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import warnings
@@ -149,7 +150,8 @@ def resolve(book: Book, referrer: Path, src: str, report: Report,
     found = next((c for c in candidates if c.exists() or c.is_symlink()), None)
     if found is None:
         report.error("E042", f"image not found: `{src}` (looked in {_rel(candidates[0], root)} "
-                     f"and {_rel(candidates[1], root)})", referrer, line)
+                     f"and {_rel(candidates[1], root)})" + _closest_image(book, relative),
+                     referrer, line)
         return None
     real = found.resolve()
     if not real.is_relative_to(root):
@@ -264,6 +266,16 @@ def svg_problem(data: bytes) -> str | None:
             if local == "style" and _SVG_LOADS.search(value):
                 return "a style that loads a resource"
     return None
+
+
+def _closest_image(book: Book, relative: str) -> str:
+    """« : did you mean `assets/schema.png`? » for the project's image file nearest to a path
+    that does not exist (a typo, a wrong extension), else ""."""
+    folder = book.root / "assets"
+    files = [p.relative_to(book.root).as_posix() for p in folder.rglob("*")
+             if p.is_file()] if folder.is_dir() else []
+    close = difflib.get_close_matches(relative, files, n=1, cutoff=0.7)
+    return f": did you mean `{close[0]}`?" if close else ""
 
 
 def _short(value: str) -> str:

@@ -7,6 +7,7 @@ turns it into `file#anchor` for its own layout. A reference carries `class="xref
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -87,7 +88,12 @@ def _resolve_citations(book: Book, chapter: Chapter, report: Report, root: Eleme
         for label in cites:
             target = book.targets.get("label:" + label)
             if target is None:
-                report.error("E031", f"reference to unknown label `@{label}`", chapter.source,
+                known = [key.removeprefix("label:") for key in book.targets
+                         if key.startswith("label:")]
+                close = difflib.get_close_matches(label, known, n=1)
+                report.error("E031", f"reference to unknown label `@{label}`"
+                             + (f": did you mean `@{close[0]}`?" if close else ""),
+                             chapter.source,
                              line_of(chapter.text, "@" + label, chapter.line_offset + 1))
                 continue
             link = html.Element("a", {"class": "xref", "href": "#" + target.anchor,
