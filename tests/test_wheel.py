@@ -12,8 +12,10 @@ import venv
 import zipfile
 from pathlib import Path
 
+import pyphen
 import pytest
-from conftest import REPO
+from conftest import REPO, epubcheck, pdftoppm_available
+from test_languages import hyphenated_breaks
 
 from make_book import __version__
 
@@ -49,6 +51,7 @@ def test_the_wheel_carries_the_data_files(wheel: Path) -> None:
     assert not any(n.startswith("tests/") or "__pycache__" in n for n in names)
 
 
+@pytest.mark.epubcheck
 def test_installed_in_a_clean_environment_it_makes_a_german_book(wheel: Path,
                                                                   tmp_path: Path) -> None:
     env_dir = tmp_path / "env"
@@ -66,11 +69,20 @@ def test_installed_in_a_clean_environment_it_makes_a_german_book(wheel: Path,
     assert run(tool, "init", "buch", "--lang", "de", cwd=outside).returncode == 0
     checked = run(tool, "check", "buch", cwd=outside)
     assert checked.returncode == 0 and "no problems found" in checked.stderr, checked.stderr
-    built = run(tool, "build", "buch", "--format", "epub,html", cwd=outside)
+    built = run(tool, "build", "buch", cwd=outside)
     assert built.returncode == 0, built.stderr
     epub = outside / "buch" / "dist" / "mein-buch.epub"
     with zipfile.ZipFile(epub) as archive:
         assert "<title>Inhalt</title>" in archive.read("EPUB/nav.xhtml").decode()
+        chapter = archive.read("EPUB/01-01-der-anfang.xhtml").decode()
+    assert "\u201edie Anf\u00fchrungszeichen\u201c" in chapter  # German quotation marks
+    assert epubcheck(epub) == []
+    pdftoppm_available()
+    text = subprocess.run(["pdftotext", "-layout", str(epub.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    german = pyphen.Pyphen(lang="de_DE")
+    breaks = hyphenated_breaks(text)
+    assert len(breaks) >= 3 and all(len(a) in german.positions(a + b) for a, b in breaks)
     # The installed package is the one that ran, not the repository's.
     where = run(env_dir / "bin" / "python", "-c", "import make_book; print(make_book.__file__)",
                 cwd=outside)
