@@ -82,7 +82,7 @@ def run(book: Book, report: Report) -> None:
 
 def check_cover(book: Book, image: Image | None, src: str, referrer: Path, line: int | None,
                 report: Report) -> None:
-    """W034: an author's cover too small for the printed front panel at 300 ppi, bleed
+    """W035: an author's cover too small for the printed front panel at 300 ppi, bleed
     included (0.125 in at least, what KDP and IngramSpark ask)."""
     if image is None or image.media_type == "image/svg+xml" or not image.width:
         return
@@ -91,7 +91,7 @@ def check_cover(book: Book, image: Image | None, src: str, referrer: Path, line:
     width = round(PRINT_PPI * (pdf.width_mm + bleed) / 25.4)
     height = round(PRINT_PPI * (pdf.height_mm + 2 * bleed) / 25.4)
     if image.width < width or image.height < height:
-        report.warn("W034", f"cover `{src}` is {image.width} × {image.height} px: the printed "
+        report.warn("W035", f"cover `{src}` is {image.width} × {image.height} px: the printed "
                     f"front, bleed included, needs {width} × {height} px at {PRINT_PPI} ppi",
                     referrer, line, hint="supply the cover at that size, or larger")
 
