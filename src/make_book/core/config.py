@@ -52,6 +52,9 @@ class BookConfig:
     description: str | None = None
     version: str | None = None  # names the release files
     series: str | None = None
+    bibliography: tuple[str, ...] = ()  # file names as written, resolved by the reader
+    citation_style: str = "chicago-author-date"
+    csl: str | None = None  # a CSL file of the project's, in place of citation_style
     figure_numbering: str = "part"
     pdf: PdfConfig = field(default_factory=PdfConfig)
 
@@ -198,6 +201,9 @@ def book_config(settings: Settings) -> BookConfig:
         description=book.get("description"),
         version=book.get("version"),
         series=settings["series"].get("name"),
+        bibliography=book.get("bibliography", ()),
+        citation_style=book["citation_style"],
+        csl=book.get("csl"),
         figure_numbering=settings["numbering"]["figures"],
         pdf=PdfConfig(trim=trim, width_mm=width, height_mm=height, bleed_mm=pdf["bleed"],
                       marks=pdf["marks"] == "crop", toc=pdf["toc"],

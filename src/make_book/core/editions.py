@@ -91,7 +91,18 @@ def documents(book: Book, edition: Edition) -> list[Doc]:
             doc.anchors.update(_ids(chapter.body))
             doc.anchors.update(n.id for n in chapter.notes)
             docs.append(doc)
+    for chapter in back_matter(book, edition):
+        doc = Doc("chapter", chapter.slug, chapter.title, None, chapter)
+        doc.anchors.add(chapter.key)
+        doc.anchors.update(_ids(chapter.body))
+        docs.append(doc)
     return docs
+
+
+def back_matter(book: Book, edition: Edition) -> list[Chapter]:
+    """What the build makes for the edition's back (its bibliography, then its index),
+    placed after the last part; the one place that decides where they go."""
+    return book.back.get(edition.key, [])
 
 
 def _ids(body: Element) -> set[str]:

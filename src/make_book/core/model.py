@@ -94,6 +94,17 @@ class Target:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class Bibliography:
+    """The works the book may cite: its files, the style, and every key they define."""
+
+    files: tuple[Path, ...]
+    csl: Path | None  # None: pandoc's built-in Chicago author-date
+    keys: frozenset[str]
+    note_style: bool  # a note style puts each citation in a footnote
+    fingerprint: str  # sha256 of the files, the style and the language: a cache key
+
+
 @dataclass
 class Book:
     """The whole manuscript as read from disk."""
@@ -103,6 +114,9 @@ class Book:
     parts: list[Part]
     images: dict[Path, Image] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)  # anchor id → target
+    bibliography: Bibliography | None = None
+    # What each edition has after its last part (bibliography, index), by edition key.
+    back: dict[str, list[Chapter]] = field(default_factory=dict)
 
     @property
     def has_parts(self) -> bool:

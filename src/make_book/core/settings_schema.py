@@ -32,6 +32,8 @@ _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 # A release version goes into file names: no spaces, slashes or leading dot.
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
 _EDITION = re.compile(r"^(all|omnibus|part-\d+)$")
+# pandoc's built-in style, then the CSL files shipped in styles/csl/ (their licence there).
+CITATION_STYLES = ("chicago-author-date", "chicago-note", "ieee")
 
 
 class Rejected(ValueError):
@@ -128,6 +130,14 @@ def _date(value: str | dt.date) -> str:
         raise Rejected from None
 
 
+def _files(value: str | list[Any]) -> tuple[str, ...]:
+    """One file name or a list of them → a tuple of names."""
+    items = [value] if isinstance(value, str) else value
+    if not items or any(not isinstance(item, str) or not item.strip() for item in items):
+        raise Rejected
+    return tuple(items)
+
+
 def _version(value: str) -> str:
     if not VERSION.match(value):
         raise Rejected
@@ -220,6 +230,21 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             description="The release version, in the names of the release files, when "
             "neither --version nor a git tag gives one (else the book's date).",
             example='"1.0.0"'),
+        Key("bibliography", (str, list), parse=_files,
+            expected="a file name or a list of file names",
+            default_text="none: citations are left as written, with a warning",
+            description="The bibliography: BibTeX, BibLaTeX, CSL JSON or CSL YAML files, "
+            "relative to the project folder, then to manuscript/.",
+            example='"references.bib"'),
+        Key("citation_style", (str,), allowed=CITATION_STYLES, default="chicago-author-date",
+            description="How citations and the bibliography are formatted: pandoc's "
+            "Chicago author-date, Chicago notes (citations in footnotes) or IEEE (numbered).",
+            example='"chicago-note"'),
+        Key("csl", (str,), expected='a CSL file such as "styles/apa.csl"',
+            default_text="the file of `citation_style`",
+            description="A CSL style file of your own, relative to the project folder, then "
+            "to manuscript/; it takes the place of `citation_style`.",
+            example='"styles/apa.csl"'),
     )),
     Table("series", "A book published as a series: the omnibus and one volume per part.", (
         Key("name", (str,), expected=_TEXT,

@@ -16,7 +16,8 @@ from make_book.core.model import Book, Chapter, Part
 from make_book.core.names import stable_uuid
 from make_book.core.settings_schema import CHAPTER, PART, FrontMatter, suggestion
 from make_book.core.store import cache_dir
-from make_book.read.markdown import to_html
+from make_book.read.bibliography import citeproc_args, load_bibliography
+from make_book.read.markdown import Citeproc, to_html
 
 _NUMBERED = re.compile(r"^(\d+)-([\w.-]+?)(\.md)?$")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
@@ -156,6 +157,10 @@ def read_book(root: Path) -> tuple[Book, Report]:
     check_contained(root)
     check_fonts(root)
     config, report = load_config(manuscript / "book.toml")
+    bibliography = load_bibliography(root, config)
+    citeproc: Citeproc | None = None
+    if bibliography is not None:
+        citeproc = (tuple(citeproc_args(bibliography, config.lang)), bibliography.fingerprint)
     entries = sorted(manuscript.iterdir())
     part_dirs = [e for e in _numbered([p for p in entries if p.is_dir()])]
     loose = [e for e in _numbered([p for p in entries if p.suffix == ".md"])]
@@ -181,10 +186,10 @@ def read_book(root: Path) -> tuple[Book, Report]:
                    "part folders", manuscript)
     # Every file is read before stopping, so that one run shows every problem of this stage;
     # a file with an error is left out of what follows, and the build stops here.
-    _collected(report, _convert_all, jobs, cache_dir(root))
+    _collected(report, _convert_all, jobs, cache_dir(root), citeproc)
     if report.errors:
         raise BookError(report.errors + report.warnings)  # the warnings found so far too
-    book = Book(root=root, config=config, parts=parts)
+    book = Book(root=root, config=config, parts=parts, bibliography=bibliography)
     for index, chapter in enumerate(book.chapters(), 1):
         chapter.number = index
     return book, report
@@ -261,11 +266,12 @@ def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report)
     return chapter
 
 
-def _convert_all(chapters: list[Chapter], cache: Path) -> None:
+def _convert_all(chapters: list[Chapter], cache: Path, citeproc: Citeproc | None) -> None:
     """Run pandoc once per file, in parallel threads (each call is its own process); a text
     converted by an earlier build is taken from the cache (cache.pandoc_html)."""
     def convert(chapter: Chapter) -> None:
-        chapter.body = to_html(chapter.text, chapter.source, chapter.line_offset, cache)
+        chapter.body = to_html(chapter.text, chapter.source, chapter.line_offset, cache,
+                               citeproc)
 
     errors: list[BookError] = []
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -1,0 +1,110 @@
+"""Citations: every key checked against the bibliography, each edition's list of works made.
+
+pandoc's citeproc has formatted the citations in each chapter's own conversion (read/
+markdown.py, which drops the list of works citeproc appends to each chapter); one list per
+edition, of the works its chapters cite, is placed after its last part.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from lxml import html
+
+from make_book.core.diagnostics import Report
+from make_book.core.editions import editions
+from make_book.core.locales import strings
+from make_book.core.model import Book, Chapter, Element
+from make_book.core.names import slugify
+from make_book.core.store import cache_dir
+from make_book.read.bibliography import render_entries
+from make_book.read.markdown import XREF_PREFIXES
+
+ROLE = "bibliography"
+
+
+def run(book: Book, report: Report) -> None:
+    for chapter in book.documents():
+        chapter.meta["cites"] = _check(book, chapter, report)
+        for link in chapter.body.iter("a"):
+            href = link.get("href", "")
+            if link.get("role") == "doc-biblioref" and href.startswith("#ref-"):
+                link.set("href", "#" + entry_id(href[len("#ref-"):]))
+    if book.bibliography is None or report.errors:
+        return
+    for edition in editions(book):
+        keys: dict[str, None] = {}
+        for part in edition.parts:
+            for chapter in ([part.intro] if part.intro else []) + part.chapters:
+                keys.update(dict.fromkeys(chapter.meta["cites"]))  # type: ignore[arg-type]
+        if keys:
+            book.back.setdefault(edition.key, []).append(_works(book, list(keys)))
+
+
+def entry_id(key: str) -> str:
+    """The anchor of a work in the bibliography: "ref-" and its key as a portable slug."""
+    return "ref-" + slugify(key)
+
+
+def _check(book: Book, chapter: Chapter, report: Report) -> list[str]:
+    """The keys the chapter cites, in order; an unknown key is an error (E034) naming the
+    closest one, a citation with no bibliography to format it a warning (W034)."""
+    cited: dict[str, None] = {}
+    reported: set[str] = set()
+    bibliography = book.bibliography
+    for span in chapter.body.find_class("citation"):
+        keys = span.get("data-cites", "").split()
+        if not keys or all(k.split(":")[0] in XREF_PREFIXES and ":" in k for k in keys):
+            continue
+        for key in keys:
+            if key in reported:
+                continue
+            line, col = _position(chapter, key)
+            if bibliography is None:
+                reported.add(key)
+                report.warn("W034", f"citation `@{key}` printed as written: book.toml names no "
+                            "bibliography", chapter.source, line, col,
+                            hint='add `bibliography = "references.bib"` to [book]')
+            elif key not in bibliography.keys:
+                reported.add(key)
+                close = difflib.get_close_matches(key, sorted(bibliography.keys), n=1)
+                report.error("E034", f"citation key `{key}` is not in the bibliography"
+                             + (f": did you mean `{close[0]}`?" if close else ""),
+                             chapter.source, line, col)
+            else:
+                cited[key] = None
+    return list(cited)
+
+
+def _position(chapter: Chapter, key: str) -> tuple[int | None, int | None]:
+    """Line and column of `@key` in the chapter's Markdown."""
+    found = re.search(rf"(?<![\w@])@{re.escape(key)}(?![\w])", chapter.text) or \
+        re.search(re.escape(key), chapter.text)
+    if found is None:
+        return None, None
+    start = found.start()
+    line = chapter.text.count("\n", 0, start) + chapter.line_offset + 1
+    return line, start - (chapter.text.rfind("\n", 0, start) + 1) + 1
+
+
+def _works(book: Book, keys: list[str]) -> Chapter:
+    """The list of works for these keys, as a back-matter document."""
+    bibliography = book.bibliography
+    assert bibliography is not None
+    markup = render_entries(bibliography, keys, book.config.lang, cache_dir(book.root))
+    body = html.fragment_fromstring(markup or "<div></div>", create_parent="div")
+    for refs in body.xpath(".//div[@id='refs']"):
+        refs.set("id", "bibliography-list")
+        refs.set("class", (refs.get("class", "") + " bibliography-list").strip())
+    for entry in body.find_class("csl-entry"):
+        if entry.get("id", "").startswith("ref-"):
+            entry.set("id", entry_id(entry.get("id")[len("ref-"):]))
+    return back_document(book, ROLE, strings(book.config.lang)["bibliography"], body,
+                         bibliography.files[0])
+
+
+def back_document(book: Book, role: str, title: str, body: Element, source: object) -> Chapter:
+    """A document the build makes (the bibliography, the index), for an edition's back."""
+    return Chapter(source=source, slug=role, title=title, body=body,  # type: ignore[arg-type]
+                   line_offset=0, text="", key=role, meta={"role": role})
