@@ -90,6 +90,8 @@ def documents(book: Book, edition: Edition) -> list[Doc]:
             doc.anchors.add(chapter.key)
             doc.anchors.update(_ids(chapter.body))
             doc.anchors.update(n.id for n in chapter.notes)
+            for note in chapter.notes:  # an index term marked inside a note
+                doc.anchors.update(_ids(note.body))
             docs.append(doc)
     for chapter in back_matter(book, edition):
         doc = Doc("chapter", chapter.slug, chapter.title, None, chapter)

@@ -10,7 +10,16 @@ from collections.abc import Callable
 
 from make_book.core.diagnostics import BookError, Report
 from make_book.core.model import Book
-from make_book.transforms import citations, ids, images, notes, sanitize, typeset, xrefs
+from make_book.transforms import (
+    citations,
+    ids,
+    images,
+    indexing,
+    notes,
+    sanitize,
+    typeset,
+    xrefs,
+)
 
 Pass = Callable[[Book, Report], None]
 
@@ -24,6 +33,7 @@ PASSES: list[tuple[str, Pass]] = [
     ("notes", notes.run),  # footnotes moved into the model, numbered per chapter
     ("xrefs", xrefs.run),  # labels numbered, references and links resolved
     ("typeset", typeset.run),  # language typography on every text node and title
+    ("index", indexing.run),  # marked terms collected, after typeset: as they are printed
 ]
 
 

@@ -105,6 +105,8 @@ def _works(book: Book, keys: list[str]) -> Chapter:
 
 
 def back_document(book: Book, role: str, title: str, body: Element, source: object) -> Chapter:
-    """A document the build makes (the bibliography, the index), for an edition's back."""
-    return Chapter(source=source, slug=role, title=title, body=body,  # type: ignore[arg-type]
-                   line_offset=0, text="", key=role, meta={"role": role})
+    """A document the build makes (the bibliography, the index), for an edition's back; its
+    file is not `index`, the web edition's home page."""
+    slug = "book-index" if role == "index" else role
+    return Chapter(source=source, slug=slug, title=title, body=body,  # type: ignore[arg-type]
+                   line_offset=0, text="", key=slug, meta={"role": role})

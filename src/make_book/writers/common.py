@@ -47,7 +47,7 @@ class Linker:
                 link.set("href", link.get("data-url"))
             else:
                 del link.attrib["href"]
-            for name in ("data-url", "data-part", "data-kind"):
+            for name in ("data-url", "data-part", "data-kind", "data-in-note"):
                 link.attrib.pop(name, None)
 
 

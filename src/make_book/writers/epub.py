@@ -243,8 +243,10 @@ def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
 
 
 def _epub_types(markup: str) -> str:
-    """Give note calls their EPUB semantics. Done on the serialised text because lxml's HTML
-    elements cannot carry a prefixed attribute name such as `epub:type`."""
+    """Give note calls their EPUB semantics, and `data-epub-type` (the index's) its name.
+    Done on the serialised text because lxml's HTML elements cannot carry a prefixed
+    attribute name such as `epub:type`."""
+    markup = markup.replace(' data-epub-type="', ' epub:type="')
     return markup.replace('class="noteref"', 'class="noteref" epub:type="noteref" '
                           'role="doc-noteref"').replace('<span class="pagebreak" ',
                                                         '<span class="pagebreak" '
