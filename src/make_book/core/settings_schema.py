@@ -23,7 +23,9 @@ TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
     "pocket": (110.0, 178.0),
 }
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
-FORMATS = ("epub", "pdf", "html")
+FORMATS = ("epub", "pdf", "html", "docx")
+# What a build makes when nothing says which: the DOCX (for an editor) is asked for.
+DEFAULT_FORMATS = ("epub", "pdf", "html")
 PART_STATUSES = ("published", "forthcoming")
 _DIMENSION = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in)\s*[x×]\s*([\d.]+)\s*(mm|cm|in)\s*$")
 _LENGTH = re.compile(r"^\s*([\d.]+)\s*(mm|cm|in|pt)\s*$")
@@ -285,7 +287,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     Table("build", "What `make-book build` makes when no option or `MAKEBOOK_*` variable "
           "says otherwise.", (
         Key("formats", (str, list), expected='a list such as ["epub", "html"]',
-            parse=parse_formats, default_text=f"`{toml_literal(list(FORMATS))}`",
+            parse=parse_formats, default_text=f"`{toml_literal(list(DEFAULT_FORMATS))}`",
             description="The formats to build.", example='["epub", "html"]'),
         Key("edition", (str,), expected='"all", "omnibus" or "part-N"', parse=check_edition,
             default_text='`"all"`',
