@@ -90,8 +90,16 @@ def test_ieee_numbers_citations(tmp_path):
     _set_book(root, 'citation_style = "ieee"\n')
     built = build_copy(root, tmp_path / "built", formats=("epub",))
     chapter = _epub_text(built.file("*.epub"), "01-governors.xhtml")
-    assert re.search(r'role="doc-biblioref">\[\d, p\. 270\]</a>', chapter)
-    assert 'class="csl-left-margin">[1]' in _epub_text(built.file("*.epub"), "bibliography.xhtml")
+    assert 'role="doc-biblioref">[1, p. 270]</a>' in chapter
+    # Numbered through the book, in the order works are first cited: Shannon, third in
+    # chapter 1, is [3] in chapter 2 too, where citeproc alone would number it 1.
+    second = _epub_text(built.file("*.epub"), "02-information.xhtml")
+    assert 'by <span class="citation" data-cites="shannon1948"><a href="bibliography.' \
+        'xhtml#ref-shannon1948" role="doc-biblioref">[3]</a>' in second
+    listed = _epub_text(built.file("*.epub"), "bibliography.xhtml")
+    numbers = re.findall(r'class="csl-left-margin">\[(\d+)\]', listed)
+    assert numbers == ["1", "2", "3", "4", "5"]
+    assert listed.index("J. C. Maxwell") < listed.index("N. Wiener") < listed.index("C. E. Sh")
 
 
 def test_citation_locale_follows_the_language(tmp_path):

@@ -70,7 +70,7 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("args", [
-    ("build", "--format", "docx"),
+    ("build", "--format", "odt"),
     ("build", "--edition", "volume-2"),
     ("build", "--colour"),
     ("new", "appendix", "Title"),

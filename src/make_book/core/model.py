@@ -102,6 +102,7 @@ class Bibliography:
     csl: Path | None  # None: pandoc's built-in Chicago author-date
     keys: frozenset[str]
     note_style: bool  # a note style puts each citation in a footnote
+    numeric: bool  # citations are numbers of the list of works (IEEE)
     fingerprint: str  # sha256 of the files, the style and the language: a cache key
 
 

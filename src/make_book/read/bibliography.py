@@ -64,11 +64,13 @@ def load_bibliography(root: Path, config: BookConfig) -> Bibliography | None:
                          path, line)
     csl = _style(root, config, toml, report)
     report.raise_if_errors()
-    note = csl is not None and bool(re.search(rb"<style\b[^>]*\bclass=\"note\"",
-                                              csl.read_bytes()[:4000]))
+    style = csl.read_bytes() if csl is not None else b""
+    note = bool(re.search(rb"<style\b[^>]*\bclass=\"note\"", style[:4000]))
+    citation = style[style.find(b"<citation"):style.find(b"</citation>")]
+    numeric = b'variable="citation-number"' in citation
     fingerprint = digest(*(p.read_bytes() for p in files),
                          csl.read_bytes() if csl is not None else b"", config.lang)
-    return Bibliography(tuple(files), csl, frozenset(keys), note, fingerprint)
+    return Bibliography(tuple(files), csl, frozenset(keys), note, numeric, fingerprint)
 
 
 def _style(root: Path, config: BookConfig, toml: Path, report: Report) -> Path | None:

@@ -33,18 +33,52 @@ def run(book: Book, report: Report) -> None:
                 link.set("href", "#" + entry_id(href[len("#ref-"):]))
     if book.bibliography is None or report.errors:
         return
+    numbers: dict[str, int] = {}  # a numeric style's number of each work, through the book
+    for chapter in book.documents():
+        for key in chapter.meta["cites"]:  # type: ignore[attr-defined]
+            numbers.setdefault(key, len(numbers) + 1)
+    if book.bibliography.numeric:
+        for chapter in book.documents():
+            renumber_citations(chapter.body, numbers)
     for edition in editions(book):
         keys: dict[str, None] = {}
         for part in edition.parts:
             for chapter in ([part.intro] if part.intro else []) + part.chapters:
                 keys.update(dict.fromkeys(chapter.meta["cites"]))  # type: ignore[arg-type]
         if keys:
-            book.back.setdefault(edition.key, []).append(_works(book, list(keys)))
+            works = _works(book, list(keys))
+            if book.bibliography.numeric:
+                renumber_entries(works.body, numbers)
+            book.back.setdefault(edition.key, []).append(works)
 
 
 def entry_id(key: str) -> str:
     """The anchor of a work in the bibliography: "ref-" and its key as a portable slug."""
     return "ref-" + slugify(key)
+
+
+def renumber_citations(body: Element, numbers: dict[str, int]) -> None:
+    """Give a numeric style's citations the number of their work in the whole book, in place:
+    each chapter's citeproc run numbered its own works from 1."""
+    by_anchor = {entry_id(key): number for key, number in numbers.items()}
+    for link in body.iter("a"):
+        number = by_anchor.get(link.get("href", "").lstrip("#"))
+        if link.get("role") == "doc-biblioref" and number is not None and link.text:
+            link.text = re.sub(r"\d+", str(number), link.text, count=1)
+
+
+def renumber_entries(body: Element, numbers: dict[str, int]) -> None:
+    """The list of works of a numeric style, numbered and ordered as the citations are."""
+    by_anchor = {entry_id(key): number for key, number in numbers.items()}
+    for refs in body.find_class("csl-bib-body"):
+        entries = [e for e in refs if by_anchor.get(e.get("id", "")) is not None]
+        for entry in entries:
+            for margin in entry.find_class("csl-left-margin"):
+                margin.text = re.sub(r"\d+", str(by_anchor[entry.get("id")]), margin.text or "",
+                                     count=1)
+            refs.remove(entry)
+        for entry in sorted(entries, key=lambda e: by_anchor[e.get("id")]):
+            refs.append(entry)
 
 
 def _check(book: Book, chapter: Chapter, report: Report) -> list[str]:
