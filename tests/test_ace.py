@@ -40,3 +40,9 @@ def test_ace_reports_no_violation(series, tmp_path):
         # Ace also reads the accessibility metadata it expects.
         metadata = report["a11y-metadata"]
         assert "schema:accessMode" in metadata["present"]
+
+
+def test_ace_passes_the_bibliography_and_the_index(cited_book, tmp_path):
+    report = run_ace(cited_book.file("*.epub"), tmp_path / "cited")
+    assert violations(report) == []
+    assert report["earl:result"]["earl:outcome"] == "pass"

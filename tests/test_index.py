@@ -12,7 +12,8 @@ from pypdf import PdfReader
 # Each entry of the fixture's index, and words printed at each of its places.
 PRINTED = {"Ångström": "Ångström", "Émile": "Émile", "negative": "Feedback",
            "governor, centrifugal": "governor", "loops": "loop", "Maxwell": "Maxwell",
-           "noise": "noise", "stability": "stability", "zeta": "zeta", "feedback": "Feedback"}
+           "noise": "noise", "stability": "stability", "zeta": "zeta", "feedback": "Feedback",
+           "in titles": "Loops"}  # a term of a chapter title
 
 
 def _pages(built) -> list[str]:
@@ -42,6 +43,7 @@ def test_print_index_gives_the_page_each_term_is_printed_on(cited_book):
     assert checked >= 12, lines
     assert "loops 11–13" in lines  # consecutive pages merged into a range
     assert "Maxwell 7, 9" in lines  # twice on page 7 (text and caption): once
+    assert "in titles 11" in lines  # a term of a chapter's title: the chapter's first page
 
 
 def test_print_index_is_sorted_by_collation_with_letter_groups(cited_book):

@@ -300,6 +300,14 @@ def _take_title(chapter: Chapter) -> None:
             chapter.title = " ".join(first.text_content().split())
         if first.get("id"):
             chapter.meta["heading_id"] = first.get("id")
+        # Index terms of the title (the title is text from here on): the index pass marks
+        # them at the chapter's start.
+        terms = [dict(span.attrib, text=" ".join(span.text_content().split()))
+                 for span in first.iter("span")
+                 if "index" in (span.get("class") or "").split() or span.get("data-index")
+                 or span.get("data-see") or span.get("data-seealso")]
+        if terms:
+            chapter.meta["title_terms"] = terms
         parent = first.getparent()
         if first.tail and first.tail.strip():
             previous = first.getprevious()

@@ -41,6 +41,7 @@ def run(book: Book, report: Report) -> None:
     marked: list[tuple[Chapter, Element]] = []
     in_note: dict[int, str] = {}  # id() of a span marked inside a note → the note's id
     for chapter in book.documents():
+        _mark_title_terms(chapter)
         marked.extend((chapter, span) for span in chapter.body.iter("span") if _is_term(span))
         for note in chapter.notes:
             for span in note.body.iter("span"):
@@ -75,6 +76,20 @@ def run(book: Book, report: Report) -> None:
             book.back.setdefault(edition.key, []).append(
                 back_document(book, ROLE, strings(book.config.lang)["index"], body,
                               book.root / "manuscript"))
+
+
+def _mark_title_terms(chapter: Chapter) -> None:
+    """An empty marked span at the chapter's start for each term of its title."""
+    terms = chapter.meta.get("title_terms") or []
+    for term in reversed(terms):  # type: ignore[union-attr]
+        attributes = {"data-index": term.get("data-index") or term["text"]}
+        for name in ("data-see", "data-seealso"):
+            if term.get(name):
+                attributes[name] = term[name]
+        span = html.Element("span", attributes)
+        span.tail = chapter.body.text
+        chapter.body.text = None
+        chapter.body.insert(0, span)
 
 
 def _is_term(span: Element) -> bool:
