@@ -61,6 +61,9 @@ def test_epub_index_uses_the_indexes_vocabulary_and_links_every_place(cited_book
         index = archive.read("EPUB/book-index.xhtml").decode("utf-8")
         files = {n[5:]: archive.read(n) for n in archive.namelist() if n.endswith(".xhtml")}
     assert 'epub:type="index"' in index and 'role="doc-index"' in index
+    nav = files["nav.xhtml"].decode("utf-8")
+    assert '<a epub:type="index" href="book-index.xhtml">Index</a>' in nav  # landmarks
+    assert '<a epub:type="bibliography" href="bibliography.xhtml">Bibliography</a>' in nav
     for kind in ("index-entry-list", "index-entry", "index-term", "index-locator",
                  "index-xref-preferred", "index-xref-related"):
         assert f'epub:type="{kind}"' in index, kind

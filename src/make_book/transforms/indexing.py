@@ -156,7 +156,7 @@ def _entry_list(members: list[Entry], collator: icu.Collator, t: dict[str, str],
         term.text = entry.term
         if entry.places:
             locators = etree.SubElement(item, "span", {"class": "index-locators"})
-            locators.text = " "
+            locators.text = ", "  # the print PDF has a space before its page numbers
             seen: dict[str, int] = {}
             for i, (chapter, anchor) in enumerate(entry.places):
                 link = etree.SubElement(locators, "a", {

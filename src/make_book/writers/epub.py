@@ -94,9 +94,13 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
         ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
         for feature in ("pageBreakMarkers", "pageNavigation"):
             ebook.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    # The bibliography and the index, found by a reader's « go to » menu.
+    back = [{"role": d.chapter.meta["role"], "href": p.file_name, "title": d.title}
+            for d, p in zip(docs, chapter_pages, strict=True)
+            if d.chapter is not None and d.chapter.meta.get("role")]
     nav = _page(env, "nav", "nav.xhtml", "epub/nav.xhtml", page_title=t["contents"],
                 toc=toc_entries, bodymatter=chapter_pages[0].file_name, page_list=page_list,
-                **common)
+                back_landmarks=back, **common)
     nav.properties = ["nav"]
     spine.append(nav)
     spine.extend(chapter_pages)
