@@ -193,3 +193,35 @@ def test_unknown_key_and_broken_bib_each_give_one_located_error(tmp_path):
     assert [d.code for d in caught.value.diagnostics] == ["E035"]
     assert caught.value.diagnostics[0].path.name == "references.bib"
     assert caught.value.diagnostics[0].line is not None
+
+
+def test_a_bibliography_link_that_could_run_code_is_not_a_link(tmp_path):
+    root = copy_project(CITED, tmp_path / "book")
+    bib = root / "manuscript" / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace(
+        "https://example.org/ashby", "javascript:alert(1)"), encoding="utf-8")
+    built = build_copy(root, tmp_path / "built", formats=("epub",))
+    page = _epub_text(built.file("*.epub"), "bibliography.xhtml")
+    assert "Ashby" in page and 'href="javascript' not in page
+
+
+def test_missing_bibliography_and_style_files_are_located(tmp_path):
+    root = copy_project(CITED, tmp_path / "book")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'bibliography = "references.bib"',
+        'bibliography = ["references.bib", "more.bib"]\ncsl = "styles/apa.csl"'),
+        encoding="utf-8")
+    with pytest.raises(BookError) as caught:
+        read_book(root)
+    found = [(d.code, d.path.name, d.line) for d in caught.value.diagnostics]
+    assert found == [("E035", "book.toml", 6), ("E035", "book.toml", 7)]
+    assert "`more.bib` not found" in caught.value.diagnostics[0].message
+
+
+def test_note_and_numeric_styles_pass_epubcheck(tmp_path):
+    for style in ("chicago-note", "ieee"):
+        root = copy_project(CITED, tmp_path / style)
+        _set_book(root, f'citation_style = "{style}"\n')
+        built = build_copy(root, tmp_path / f"{style}-built", formats=("epub",))
+        assert epubcheck(built.file("*.epub")) == [], style

@@ -20,6 +20,7 @@ from make_book.core.names import slugify
 from make_book.core.store import cache_dir
 from make_book.read.bibliography import render_entries
 from make_book.read.markdown import XREF_PREFIXES
+from make_book.transforms.sanitize import safe_url
 
 ROLE = "bibliography"
 
@@ -131,6 +132,10 @@ def _works(book: Book, keys: list[str]) -> Chapter:
     for refs in body.xpath(".//div[@id='refs']"):
         refs.set("id", "bibliography-list")
         refs.set("class", (refs.get("class", "") + " bibliography-list").strip())
+    for link in body.iter("a"):
+        # A bibliography's `url` is the author's text, as a chapter's links are (sanitize.py).
+        if not safe_url(link.get("href", "")):
+            del link.attrib["href"]
     for entry in body.find_class("csl-entry"):
         if entry.get("id", "").startswith("ref-"):
             entry.set("id", entry_id(entry.get("id")[len("ref-"):]))
