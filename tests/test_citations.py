@@ -128,7 +128,8 @@ def test_each_volume_lists_the_works_it_cites_and_the_omnibus_all(tmp_path):
         folder = manuscript / f"0{number}-part"
         folder.mkdir(parents=True)
         (folder / "_part.md").write_text(f"---\ntitle: Part {number}\n---\n", encoding="utf-8")
-        (folder / "01-ch.md").write_text(f"# Chapter {number}\n\nAs said [@{key}].\n",
+        term = "[Maxwell]{.index} " if number == 1 else ""
+        (folder / "01-ch.md").write_text(f"# Chapter {number}\n\n{term}As said [@{key}].\n",
                                          encoding="utf-8")
     (manuscript / "book.toml").write_text('[book]\ntitle = "Series"\nlang = "en"\n'
                                           'bibliography = "refs.bib"\n', encoding="utf-8")
@@ -145,6 +146,12 @@ def test_each_volume_lists_the_works_it_cites_and_the_omnibus_all(tmp_path):
     assert "Maxwell" in omnibus and "Shannon" in omnibus
     assert "Maxwell" in one and "Shannon" not in one
     assert "Shannon" in two and "Maxwell" not in two
+    # The index too: a volume without marked terms has none.
+    names = {epub.stem: zipfile.ZipFile(epub).namelist()
+             for epub in (root / "dist").glob("*.epub")}
+    assert "EPUB/book-index.xhtml" in names["series"]
+    assert "EPUB/book-index.xhtml" in names["series-1-part"]
+    assert "EPUB/book-index.xhtml" not in names["series-2-part"]
 
 
 def test_a_changed_bibliography_is_converted_again(tmp_path):
