@@ -50,3 +50,8 @@ def test_docx_for_a_book_in_parts_has_each_part(tmp_path):
     parts = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert len(parts) == 3 and all(":" in text for text in parts)
     assert [p for p in document.paragraphs if p.style.name == "Heading 2"]
+    captions = [p.text for p in document.paragraphs if p.style.name == "Table Caption"]
+    assert captions and captions[0].startswith("Tableau 1.1 – ")  # numbered as in the book
+    assert document.tables  # a Word table
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "figure 1.1 et tableau 1.1" in text  # cross-references resolved
