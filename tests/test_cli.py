@@ -70,7 +70,7 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("args", [
-    ("build", "--format", "docx"),
+    ("build", "--format", "odt"),
     ("build", "--edition", "volume-2"),
     ("build", "--colour"),
     ("new", "appendix", "Title"),
@@ -85,9 +85,9 @@ def test_wrong_usage_exits_2(args: tuple[str, ...], tmp_path: Path) -> None:
 
 
 def test_wrong_usage_from_the_environment_exits_2() -> None:
-    result = run("build", env={"MAKEBOOK_FORMAT": "docx"})
+    result = run("build", env={"MAKEBOOK_FORMAT": "odt"})
     assert result.exit_code == 2
-    assert "unknown format docx: choose among epub, pdf, html" in result.output
+    assert "unknown format odt: choose among epub, pdf, html, docx" in result.output
 
 
 # -- build ------------------------------------------------------------------------------------

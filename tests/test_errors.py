@@ -75,9 +75,9 @@ def test_warning_for_unknown_key_and_strict_fails(good_project, tmp_path):
 
 
 def test_unknown_format_is_usage_error(good_project):
-    result = run_cli("build", str(good_project), "--format", "docx")
+    result = run_cli("build", str(good_project), "--format", "odt")
     assert result.returncode == 2
-    assert "unknown format docx" in result.stderr
+    assert "unknown format odt" in result.stderr
 
 
 def test_no_manuscript_folder(tmp_path):

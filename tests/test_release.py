@@ -56,8 +56,8 @@ def test_release_holds_every_edition_and_format_under_versioned_names(releases):
     assert (folder.parent.name, folder.parent.parent.name) == ("release", "dist")
     assert sorted(files_of(folder)) == sorted([
         f"{SLUG}-{VERSION}.epub", f"{SLUG}-{VERSION}.pdf", f"{SLUG}-{VERSION}-screen.pdf",
-        f"{SLUG}-{VERSION}-cover.pdf", f"{SLUG}-{VERSION}-web.zip", "SHA256SUMS",
-        "manifest.json"])
+        f"{SLUG}-{VERSION}-cover.pdf", f"{SLUG}-{VERSION}.docx", f"{SLUG}-{VERSION}-web.zip",
+        "SHA256SUMS", "manifest.json"])
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")], \
         "a staging folder was left behind"
 
@@ -97,7 +97,7 @@ def test_manifest_describes_the_files(releases):
     kinds = {(e["edition"], e["format"], e["variant"]) for e in entries}
     assert kinds == {("omnibus", "epub", None), ("omnibus", "pdf", "print"),
                      ("omnibus", "pdf", "screen"), ("omnibus", "pdf", "cover"),
-                     ("omnibus", "html", "web")}
+                     ("omnibus", "docx", None), ("omnibus", "html", "web")}
     assert [e["format"] for e in entries][-1] == "html", "the web edition comes last"
     source_words = sum(len(p.read_text(encoding="utf-8").split())
                        for p in (MINI / "manuscript").glob("*.md"))
@@ -116,7 +116,8 @@ def test_manifest_describes_the_files(releases):
         assert 0.5 * source_words < entry["words"] <= source_words, entry
     media = {e["format"]: e["media_type"] for e in entries}
     assert media == {"epub": "application/epub+zip", "pdf": "application/pdf",
-                     "html": "application/zip"}
+                     "html": "application/zip", "docx": "application/vnd.openxmlformats-"
+                     "officedocument.wordprocessingml.document"}
     text = (folder / "manifest.json").read_text(encoding="utf-8")
     assert text == json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

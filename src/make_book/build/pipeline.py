@@ -15,7 +15,7 @@ from make_book.build.store import OutputStore
 from make_book.core.artifacts import Artifact
 from make_book.core.diagnostics import BookError, MakeBookError, Report, weasyprint_missing
 from make_book.core.editions import editions, select_editions
-from make_book.core.settings_schema import FORMATS
+from make_book.core.settings_schema import DEFAULT_FORMATS, FORMATS
 from make_book.core.store import cache_dir
 
 # The modules that load WeasyPrint (and Pango), Pillow and pandoc's wrapper are imported in
@@ -70,7 +70,7 @@ def source_epoch(book: Book) -> int:
     return book.config.source_epoch
 
 
-def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = FORMATS,
+def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = DEFAULT_FORMATS,
           edition: str = "all", progress: Progress | None = None,
           strict: bool = False) -> BuildResult:
     """Build the chosen editions and formats of the project at root into out (root/dist).

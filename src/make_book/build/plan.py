@@ -70,7 +70,7 @@ class Outputs:
             *([] if book.fonts is None else [[(str(f.path), f.path.stat().st_size,
                                                f.path.stat().st_mtime_ns)
                                               for f in book.fonts]]))
-        self.model = model_digest(book) if {"epub", "html"} & set(formats) else ""
+        self.model = model_digest(book) if {"epub", "html", "docx"} & set(formats) else ""
 
     # -- the plan -----------------------------------------------------------------------------
 
@@ -99,6 +99,9 @@ class Outputs:
             jobs += [Job(f"epub {ed.key}", partial(self._epub, ed), after=cover(ed.key),
                          uses=(f"pdf {ed.key}",) if pdfs else (),
                          label=f"writing EPUB: {ed.title}") for ed in self.chosen]
+        if "docx" in self.formats:
+            jobs += [Job(f"docx {ed.key}", partial(self._docx, ed),
+                         label=f"writing DOCX: {ed.title}") for ed in self.chosen]
         if "html" in self.formats:
             offered = tuple(j.name for j in jobs if j.name.startswith(("pdf ", "epub ")))
             # Last, with the build to itself: in its own process (its image renditions are
@@ -116,6 +119,8 @@ class Outputs:
             ordered += results.get(f"pdf {ed.key}", [])
         for ed in self.chosen:
             ordered += results.get(f"epub {ed.key}", [])
+        for ed in self.chosen:
+            ordered += results.get(f"docx {ed.key}", [])
         ordered += results.get("html", [])
         return ordered
 
@@ -192,6 +197,12 @@ class Outputs:
         inputs = [printed] if printed is not None else []
         return self._carry_or_make([f"{ed.slug}.epub"], key,
                                    lambda: WRITERS["epub"](self.book, ed, self.ctx, inputs))
+
+    def _docx(self, ed: Edition) -> list[Output]:
+        """The edition's DOCX, for the editor."""
+        key = digest(self.common, "docx", ed.key, self.model)
+        return self._carry_or_make([f"{ed.slug}.docx"], key,
+                                   lambda: WRITERS["docx"](self.book, ed, self.ctx, []))
 
     def _html(self, *made: list[Output]) -> list[Output]:
         """The web edition; made: the outputs of every PDF and EPUB job, offered for

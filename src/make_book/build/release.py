@@ -37,7 +37,8 @@ Progress = Callable[[str], None]
 SUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
 MEDIA_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf",
-               "html": "application/zip"}
+               "html": "application/zip",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 # Already compressed: deflating them again only costs time.
 _STORED = COMPRESSED_SUFFIXES | {".epub", ".pdf", ".zip", ".gz"}
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
@@ -134,7 +135,7 @@ def git_tag(root: Path) -> str | None:
 
 # The release's name for each kind of output, after `<slug>-<version>`, in the manifest's order.
 SUFFIXES = {("epub", None): ".epub", ("pdf", "print"): ".pdf", ("pdf", "screen"): "-screen.pdf",
-            ("pdf", "cover"): "-cover.pdf", ("html", "web"): "-web.zip"}
+            ("pdf", "cover"): "-cover.pdf", ("docx", None): ".docx", ("html", "web"): "-web.zip"}
 
 
 def _collect(book: Book, built: list[Artifact], folder: Path, version: str,

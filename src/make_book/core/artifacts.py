@@ -21,7 +21,7 @@ class Artifact:
     """One output of a writer and what is known of it without opening it."""
 
     edition: str  # the edition's key: "omnibus" or "part-N"
-    format: str  # "epub", "pdf" or "html"
+    format: str  # "epub", "pdf", "html" or "docx"
     variant: str | None  # "print", "screen" or "cover" for a PDF, "web" for the site
     path: Path
     pages: int | None = None  # PDFs only

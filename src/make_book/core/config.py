@@ -79,6 +79,9 @@ class BookConfig:
     series: str | None = None
     is_series: bool = False  # book.toml has a [series] table: each published part a volume
     omnibus: str = "auto"  # [series] omnibus: "auto", "always" or "never"
+    bibliography: tuple[str, ...] = ()  # file names as written, resolved by the reader
+    citation_style: str = "chicago-author-date"
+    csl: str | None = None  # a CSL file of the project's, in place of citation_style
     figure_numbering: str = "part"
     pdf: PdfConfig = field(default_factory=PdfConfig)
     fonts: FontsConfig = field(default_factory=FontsConfig)
@@ -268,6 +271,9 @@ def book_config(settings: Settings) -> BookConfig:
         series=settings["series"].get("name"),
         is_series=bool(settings["series"].get("declared")),
         omnibus=settings["series"]["omnibus"],
+        bibliography=book.get("bibliography", ()),
+        citation_style=book["citation_style"],
+        csl=book.get("csl"),
         figure_numbering=settings["numbering"]["figures"],
         pdf=PdfConfig(trim=trim, width_mm=width, height_mm=height, bleed_mm=pdf["bleed"],
                       marks=pdf["marks"] == "crop", toc=pdf["toc"],

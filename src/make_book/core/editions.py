@@ -132,14 +132,26 @@ def documents(book: Book, edition: Edition) -> list[Doc]:
             doc.anchors.add(chapter.key)
             doc.anchors.update(_ids(chapter.body))
             doc.anchors.update(n.id for n in chapter.notes)
+            for note in chapter.notes:  # an index term marked inside a note
+                doc.anchors.update(_ids(note.body))
             docs.append(doc)
     docs += [_matter("back", index, chapter) for index, chapter in enumerate(book.back, 1)]
+    # What the build makes for the back (the bibliography, the index), after it all.
+    docs += [_matter("back", 0, chapter) for chapter in back_matter(book, edition)]
     return docs
 
 
+def back_matter(book: Book, edition: Edition) -> list[Chapter]:
+    """What the build makes for the edition's back (its bibliography, then its index),
+    placed after the manuscript's back matter; the one place that decides where they go."""
+    return book.generated.get(edition.key, [])
+
+
 def _matter(kind: str, index: int, chapter: Chapter) -> Doc:
-    """A front or back matter document: `00-01-dedication`, `99-01-appendix-a`…"""
-    stem = f"{'00' if kind == 'front' else '99'}-{index:02d}-{chapter.slug}"
+    """A front or back matter document: `00-01-dedication`, `99-01-appendix-a`; what the
+    build makes (index 0) is named by its slug: `bibliography`, `book-index`."""
+    stem = chapter.slug if index == 0 else \
+        f"{'00' if kind == 'front' else '99'}-{index:02d}-{chapter.slug}"
     doc = Doc(kind, stem, chapter.title, None, chapter)
     doc.anchors.add(chapter.key)
     doc.anchors.update(_ids(chapter.body))

@@ -108,6 +108,18 @@ class Face:
     italic: bool
 
 
+@dataclass(frozen=True)
+class Bibliography:
+    """The works the book may cite: its files, the style, and every key they define."""
+
+    files: tuple[Path, ...]
+    csl: Path | None  # None: pandoc's built-in Chicago author-date
+    keys: frozenset[str]
+    note_style: bool  # a note style puts each citation in a footnote
+    numeric: bool  # citations are numbers of the list of works (IEEE)
+    fingerprint: str  # sha256 of the files, the style and the language: a cache key
+
+
 @dataclass
 class Book:
     """The whole manuscript as read from disk."""
@@ -123,6 +135,9 @@ class Book:
     # The fonts by role when book.toml has a [fonts] table; None: the default set, as the
     # fonts module finds it (styles/fonts/ or make-book's own).
     fonts: list[Face] | None = None
+    bibliography: Bibliography | None = None
+    # What the build makes for each edition's back (bibliography, index), by edition key.
+    generated: dict[str, list[Chapter]] = field(default_factory=dict)
 
     @property
     def has_parts(self) -> bool:

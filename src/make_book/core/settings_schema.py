@@ -25,7 +25,9 @@ TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
     "pocket": (110.0, 178.0),
 }
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
-FORMATS = ("epub", "pdf", "html")
+FORMATS = ("epub", "pdf", "html", "docx")
+# What a build makes when nothing says which: the DOCX (for an editor) is asked for.
+DEFAULT_FORMATS = ("epub", "pdf", "html")
 PART_STATUSES = ("published", "forthcoming")
 # The roles of front and back matter files (`role:`), from the EPUB 3 structural semantics
 # vocabulary; about-the-author is its `contributors`. The half-title, title and copyright
@@ -45,6 +47,8 @@ _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 # A release version goes into file names: no spaces, slashes or leading dot.
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
 _EDITION = re.compile(r"^(all|omnibus|part-\d+)$")
+# pandoc's built-in style, then the CSL files shipped in styles/csl/ (their licence there).
+CITATION_STYLES = ("chicago-author-date", "chicago-note", "ieee")
 
 
 class Rejected(ValueError):
@@ -158,6 +162,12 @@ def _month(value: str | dt.date) -> str:
     if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text) or not 1 <= int(text[5:7]) <= 12:
         raise Rejected
     return text[:7]
+def _files(value: str | list[Any]) -> tuple[str, ...]:
+    """One file name or a list of them → a tuple of names."""
+    items = [value] if isinstance(value, str) else value
+    if not items or any(not isinstance(item, str) or not item.strip() for item in items):
+        raise Rejected
+    return tuple(items)
 
 
 def _version(value: str) -> str:
@@ -308,6 +318,21 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             description="The release version, in the names of the release files, when "
             "neither --version nor a git tag gives one (else the book's date).",
             example='"1.0.0"'),
+        Key("bibliography", (str, list), parse=_files,
+            expected="a file name or a list of file names",
+            default_text="none: citations are left as written, with a warning",
+            description="The bibliography: BibTeX, BibLaTeX, CSL JSON or CSL YAML files, "
+            "relative to the project folder, then to manuscript/.",
+            example='"references.bib"'),
+        Key("citation_style", (str,), allowed=CITATION_STYLES, default="chicago-author-date",
+            description="How citations and the bibliography are formatted: pandoc's "
+            "Chicago author-date, Chicago notes (citations in footnotes) or IEEE (numbered).",
+            example='"chicago-note"'),
+        Key("csl", (str,), expected='a CSL file such as "styles/apa.csl"',
+            default_text="the file of `citation_style`",
+            description="A CSL style file of your own, relative to the project folder, then "
+            "to manuscript/; it takes the place of `citation_style`.",
+            example='"styles/apa.csl"'),
     )),
     Table("series", "A book published as a series: one volume per published part, and the "
           "omnibus of them all. Without this table, parts are divisions of one book, published "
@@ -361,7 +386,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     Table("build", "What `make-book build` makes when no option or `MAKEBOOK_*` variable "
           "says otherwise.", (
         Key("formats", (str, list), expected='a list such as ["epub", "html"]',
-            parse=parse_formats, default_text=f"`{toml_literal(list(FORMATS))}`",
+            parse=parse_formats, default_text=f"`{toml_literal(list(DEFAULT_FORMATS))}`",
             description="The formats to build.", example='["epub", "html"]'),
         Key("edition", (str,), expected='"all", "omnibus" or "part-N"', parse=check_edition,
             default_text='`"all"`',

@@ -25,19 +25,29 @@ PANDOC_FORMAT = "markdown-smart"
 PANDOC_ARGS = ["--wrap=none", "--eol=lf"]
 DEFAULT_TIMEOUT = 120.0
 PANDOC_HEAP = "4g"  # GHC runtime cap: pandoc stops with "Heap exhausted" past it
+# A citation of these prefixes is a cross-reference (xrefs.py), never a work cited.
+XREF_PREFIXES = ("fig", "tbl", "sec")
+# pandoc's arguments that format citations, and a fingerprint of what they read.
+Citeproc = tuple[tuple[str, ...], str]
 
 
 def to_html(markdown: str, source: Path, line_offset: int = 0,
-            cache: Path | None = None) -> html.HtmlElement:
+            cache: Path | None = None, citeproc: Citeproc | None = None) -> html.HtmlElement:
     """Convert one chapter's Markdown to a `<div>` element; pandoc errors name the file.
-    With a cache folder, pandoc runs only for a text it has not converted before."""
+    With a cache folder, pandoc runs only for a text it has not converted before; with
+    citeproc (its arguments and the bibliography's fingerprint), citations are formatted."""
     if cache is None:
-        output = run_pandoc(markdown, source, line_offset)
+        output = run_pandoc(markdown, source, line_offset, citeproc)
     else:
-        output = pandoc_html(markdown, source, line_offset, cache)
+        output = pandoc_html(markdown, source, line_offset, cache, citeproc)
     if not output.strip():
         return html.fragment_fromstring("<div></div>")
-    return html.fragment_fromstring(output, create_parent="div")
+    body = html.fragment_fromstring(output, create_parent="div")
+    for refs in body.xpath("div[@id='refs']"):
+        # The works this chapter cites, which citeproc appends for its links to point at:
+        # each edition has one list for all its chapters (transforms/citations.py).
+        refs.drop_tree()
+    return body
 
 
 def pandoc_timeout(markdown: str) -> float:
@@ -49,7 +59,8 @@ def pandoc_timeout(markdown: str) -> float:
     return base + 30 * len(markdown) / 1_000_000
 
 
-def run_pandoc(markdown: str, source: Path, line_offset: int = 0) -> str:
+def run_pandoc(markdown: str, source: Path, line_offset: int = 0,
+               citeproc: Citeproc | None = None) -> str:
     """pandoc's HTML for markdown, its raw HTML balanced (see balance_raw_html): Markdown to
     pandoc's JSON, then JSON to HTML. pandoc is called directly rather than through
     pypandoc.convert_text, which has no timeout; the heap cap keeps a pathological file from
@@ -63,8 +74,30 @@ def run_pandoc(markdown: str, source: Path, line_offset: int = 0) -> str:
         return _pandoc(["--from", PANDOC_FORMAT, "--to", "html5", *PANDOC_ARGS], markdown,
                        source, line_offset, timeout)
     balance_raw_html(document)
-    return _pandoc(["--from", "json", "--to", "html5", *PANDOC_ARGS], json.dumps(document),
-                   source, line_offset, timeout)
+    protect_xrefs(document)
+    extra = list(citeproc[0]) if citeproc is not None else []
+    return _pandoc(["--from", "json", "--to", "html5", *PANDOC_ARGS, *extra],
+                   json.dumps(document), source, line_offset, timeout)
+
+
+def protect_xrefs(document: dict[str, Any]) -> None:
+    """Turn each citation of labels only (`@fig:x`, `[@tbl:a; @sec:b]`) into the span pandoc
+    writes for it without citeproc, in place: citeproc would print them as unknown works,
+    and the xrefs pass resolves them."""
+    pending: list[Any] = [document.get("blocks", [])]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("t") == "Cite":
+                citations, inlines = node["c"]
+                ids = [c.get("citationId", "") for c in citations]
+                if ids and all(i.split(":")[0] in XREF_PREFIXES and ":" in i for i in ids):
+                    node["t"] = "Span"
+                    node["c"] = [["", ["citation"], [["cites", " ".join(ids)]]], inlines]
+                    continue
+            pending.extend(v for v in node.values() if isinstance(v, (list, dict)))
+        else:
+            pending.extend(v for v in node if isinstance(v, (list, dict)))
 
 
 def _pandoc(args: list[str], text: str, source: Path, line_offset: int,
@@ -162,11 +195,14 @@ def pandoc_fingerprint() -> str:
                   __version__, Path(__file__).read_bytes())
 
 
-def pandoc_html(markdown_text: str, source: Path, line_offset: int, cache: Path) -> str:
+def pandoc_html(markdown_text: str, source: Path, line_offset: int, cache: Path,
+                citeproc: Citeproc | None = None) -> str:
     """pandoc's HTML for one chapter, converted once per content: the entry is named by the
-    sha256 of the text and of pandoc's fingerprint."""
-    key = digest(pandoc_fingerprint(), markdown_text)
+    sha256 of the text, of pandoc's fingerprint and of what citeproc reads (the bibliography's
+    and the style's bytes, the language, the arguments)."""
+    key = digest(pandoc_fingerprint(), markdown_text,
+                 json.dumps(citeproc[0]) if citeproc else "", citeproc[1] if citeproc else "")
     made = ContentCache(cache).bytes(
         "pandoc", f"{key[:32]}.html",
-        lambda: run_pandoc(markdown_text, source, line_offset).encode("utf-8"))
+        lambda: run_pandoc(markdown_text, source, line_offset, citeproc).encode("utf-8"))
     return made.decode("utf-8")

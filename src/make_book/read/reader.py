@@ -27,7 +27,8 @@ from make_book.core.settings_schema import (
     suggestion,
 )
 from make_book.core.store import cache_dir
-from make_book.read.markdown import to_html
+from make_book.read.bibliography import citeproc_args, load_bibliography
+from make_book.read.markdown import Citeproc, to_html
 from make_book.read.yaml_errors import explain, located
 
 _NUMBERED = re.compile(r"^(\d+)-([\w.-]+?)(\.md)?$")
@@ -189,6 +190,10 @@ def read_book(root: Path) -> tuple[Book, Report]:
     check_contained(root)  # before anything is read: a refused file must never be
     config, report = load_config(manuscript / "book.toml", keep_going=True)
     check_fonts(root, report)
+    bibliography = load_bibliography(root, config)
+    citeproc: Citeproc | None = None
+    if bibliography is not None:
+        citeproc = (tuple(citeproc_args(bibliography, config.lang)), bibliography.fingerprint)
     entries = sorted(manuscript.iterdir())
     part_dirs = [e for e in _numbered([p for p in entries if p.is_dir()])]
     loose = [e for e in _numbered([p for p in entries if p.suffix == ".md"])]
@@ -217,7 +222,7 @@ def read_book(root: Path) -> tuple[Book, Report]:
     front = _read_matter(manuscript / "front", FRONT, "f", config.lang, report)
     back = _read_matter(manuscript / "back", BACK, "b", config.lang, report)
     jobs.extend(front + back)
-    _collected(report, _convert_all, jobs, cache_dir(root))
+    _collected(report, _convert_all, jobs, cache_dir(root), citeproc)
     # A title may be in a front matter that could not be read: no E018 on top of its E011.
     unreadable = {d.path for d in report.errors if d.code == "E011"}
     report.items = [d for d in report.items if d.code != "E018" or d.path not in unreadable]
@@ -229,7 +234,8 @@ def read_book(root: Path) -> tuple[Book, Report]:
             part.intro = None
     front = [c for c in front if c.body is not None]
     back = [c for c in back if c.body is not None]
-    book = Book(root=root, config=config, parts=parts, front=front, back=back)
+    book = Book(root=root, config=config, parts=parts, front=front, back=back,
+                bibliography=bibliography)
     if config.fonts.given():  # without [fonts], the default set as it always was
         book.fonts = resolve_fonts(root, config.fonts, default_faces(root),
                                    manuscript / "book.toml", report)
@@ -357,11 +363,12 @@ def _read_chapter(path: Path, slug: str, part: Part, index: int, report: Report)
     return chapter
 
 
-def _convert_all(chapters: list[Chapter], cache: Path) -> None:
+def _convert_all(chapters: list[Chapter], cache: Path, citeproc: Citeproc | None) -> None:
     """Run pandoc once per file, in parallel threads (each call is its own process); a text
     converted by an earlier build is taken from the cache (cache.pandoc_html)."""
     def convert(chapter: Chapter) -> None:
-        chapter.body = to_html(chapter.text, chapter.source, chapter.line_offset, cache)
+        chapter.body = to_html(chapter.text, chapter.source, chapter.line_offset, cache,
+                               citeproc)
 
     errors: list[BookError] = []
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -393,6 +400,14 @@ def _take_title(chapter: Chapter) -> None:
             chapter.title = " ".join(first.text_content().split())
         if first.get("id"):
             chapter.meta["heading_id"] = first.get("id")
+        # Index terms of the title (the title is text from here on): the index pass marks
+        # them at the chapter's start.
+        terms = [dict(span.attrib, text=" ".join(span.text_content().split()))
+                 for span in first.iter("span")
+                 if "index" in (span.get("class") or "").split() or span.get("data-index")
+                 or span.get("data-see") or span.get("data-seealso")]
+        if terms:
+            chapter.meta["title_terms"] = terms
         parent = first.getparent()
         if first.tail and first.tail.strip():
             previous = first.getprevious()

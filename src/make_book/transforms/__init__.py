@@ -11,17 +11,31 @@ from collections.abc import Callable
 
 from make_book.core.diagnostics import BookError, Report
 from make_book.core.model import Book
-from make_book.transforms import glyphs, ids, images, notes, sanitize, typeset, xrefs
+from make_book.transforms import (
+    citations,
+    glyphs,
+    ids,
+    images,
+    indexing,
+    notes,
+    sanitize,
+    typeset,
+    xrefs,
+)
 
 Pass = Callable[[Book, Report], None]
 
 PASSES: list[tuple[str, Pass]] = [
     ("sanitize", sanitize.run),  # raw HTML that could run code is gone before anything else
     ("images", images.run),  # paths resolved and contained, files checked
+    # Keys checked, each edition's bibliography made; before ids, which would rename the
+    # entries each chapter's citeproc run appended, and before notes (a note style's notes).
+    ("citations", citations.run),
     ("ids", ids.run),  # every id unique in the whole book, labels recorded
     ("notes", notes.run),  # footnotes moved into the model, numbered per chapter
     ("xrefs", xrefs.run),  # labels numbered, references and links resolved
     ("typeset", typeset.run),  # language typography on every text node and title
+    ("index", indexing.run),  # marked terms collected, after typeset: as they are printed
     ("glyphs", glyphs.run),  # every character typeset is in a font of the book
 ]
 

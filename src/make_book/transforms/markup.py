@@ -51,7 +51,7 @@ _PATTERNS: dict[str | tuple[str, str], str] = {
 _BOOLEAN = {"open", "checked", "disabled", "reversed"}
 # The roles pandoc gives its own markup; an author's roles go (HTML restricts them per tag).
 _ROLES = {("section", "doc-endnotes"), ("a", "doc-noteref"), ("a", "doc-backlink"),
-          ("aside", "doc-footnote"), ("div", "doc-endnotes")}
+          ("aside", "doc-footnote"), ("div", "doc-endnotes"), ("a", "doc-biblioref")}
 
 
 def valid_attribute(tag: str, name: str, value: str) -> bool:

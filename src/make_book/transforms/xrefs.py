@@ -121,8 +121,8 @@ def _resolve_links(book: Book, chapter: Chapter, report: Report, by_source: dict
     for link in root.iter("a"):
         href = link.get("href")
         if href is None or "xref" in (link.get("class") or "") or "noteref" in (
-                link.get("class") or ""):
-            continue
+                link.get("class") or "") or link.get("role") == "doc-biblioref":
+            continue  # a citation's link goes to the edition's bibliography (citations.py)
         line = line_of(chapter.text, href, chapter.line_offset + 1)
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:

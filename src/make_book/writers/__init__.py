@@ -39,4 +39,6 @@ WRITERS: dict[str, Writer] = {
     # load, which a build of the EPUB or the web edition alone needs neither of.
     "pdf": _on_first_use("make_book.writers.pdf"),
     "html": html.write,
+    # pandoc and python-docx, for the editor's DOCX: imported when a build asks for it.
+    "docx": _on_first_use("make_book.writers.docx"),
 }

@@ -49,7 +49,7 @@ class Linker:
                 link.set("href", link.get("data-url"))
             else:
                 del link.attrib["href"]
-            for name in ("data-url", "data-part", "data-kind"):
+            for name in ("data-url", "data-part", "data-kind", "data-in-note"):
                 link.attrib.pop(name, None)
 
 
@@ -115,7 +115,7 @@ def matter_semantics(doc: Doc, t: dict[str, str]) -> dict[str, object]:
     return {"matter": "frontmatter" if doc.kind == "front" else "backmatter",
             "epub_type": "contributors" if role == "about-the-author" else role,
             "aria_role": None if role == "about-the-author" else f"doc-{role}",
-            "css": f"matter matter-{role}", "untitled": role in UNTITLED_ROLES,
+            "css": f"matter matter-{role} {role}", "untitled": role in UNTITLED_ROLES,
             "label": t["appendix_label"].format(letter=letter) if letter else None}
 
 

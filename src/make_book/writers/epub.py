@@ -108,10 +108,14 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
         ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
         for feature in ("pageBreakMarkers", "pageNavigation"):
             ebook.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    # The bibliography and the index, found by a reader's « go to » menu.
+    back = [{"role": d.chapter.role, "href": p.file_name, "title": d.title}
+            for d, p in zip(docs, chapter_pages[:len(docs)], strict=True)
+            if d.chapter is not None and d.chapter.role in ("bibliography", "index")]
     nav = _page(env, "nav", "nav.xhtml", "epub/nav.xhtml", page_title=t["contents"],
                 toc=toc_entries,
                 bodymatter=chapter_pages[_first_text(docs)].file_name, page_list=page_list,
-                **common)
+                back_landmarks=back, **common)
     nav.properties = ["nav"]
     spine.append(nav)
     spine.extend(chapter_pages)
@@ -269,8 +273,10 @@ def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
 
 
 def _epub_types(markup: str) -> str:
-    """Give note calls their EPUB semantics. Done on the serialised text because lxml's HTML
-    elements cannot carry a prefixed attribute name such as `epub:type`."""
+    """Give note calls their EPUB semantics, and `data-epub-type` (the index's) its name.
+    Done on the serialised text because lxml's HTML elements cannot carry a prefixed
+    attribute name such as `epub:type`."""
+    markup = markup.replace(' data-epub-type="', ' epub:type="')
     return markup.replace('class="noteref"', 'class="noteref" epub:type="noteref" '
                           'role="doc-noteref"').replace('<span class="pagebreak" ',
                                                         '<span class="pagebreak" '

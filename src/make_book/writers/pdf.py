@@ -25,7 +25,14 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from make_book.assets.fonts import font_files
 from make_book.assets.renditions import print_source
 from make_book.core.artifacts import Artifact
-from make_book.core.editions import Doc, Edition, documents, series_line, series_parts
+from make_book.core.editions import (
+    Doc,
+    Edition,
+    back_matter,
+    documents,
+    series_line,
+    series_parts,
+)
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import ordinal_part
 from make_book.core.model import Book, Chapter, Face
@@ -42,6 +49,7 @@ from make_book.writers.common import (
     template_env,
 )
 from make_book.writers.context import BuildContext
+from make_book.writers.locators import anchor_pages, print_locators
 from make_book.writers.pagination import (
     BlockRef,
     folio_labels,
@@ -67,6 +75,14 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     fetcher = BookFetcher(book.root, font_files(book))
     document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
+    if any(c.meta.get("role") == "index" for c in back_matter(book, edition)):
+        # The index prints the page of each place: known once the pages are laid out, and
+        # the index comes after them all, so a second layout moves none of them.
+        anchors = {}
+        source = render_html(book, edition, ctx, anchors,
+                             anchor_pages(document, body_start(book, edition)))
+        document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
+            font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
     labels = folio_labels(document, body_start(book, edition))
     breaks = page_starts(document, anchors, labels)
     options = {"uncompressed_pdf": False, "pdf_identifier": edition.identifier.encode(),
@@ -158,8 +174,10 @@ def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:
 
 
 def render_html(book: Book, edition: Edition, ctx: BuildContext,
-                anchors: dict[str, BlockRef] | None = None) -> str:
-    """The whole edition as one HTML document, ready for WeasyPrint."""
+                anchors: dict[str, BlockRef] | None = None,
+                pages: dict[str, int] | None = None) -> str:
+    """The whole edition as one HTML document, ready for WeasyPrint; `pages` (each marked
+    place's page, from a first layout) gives the index its page numbers."""
     t = locale(book)
     lang = book.config.lang
     docs = documents(book, edition)
@@ -168,7 +186,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     rendered = []
     for doc in docs:
         chapter: Chapter | None = doc.text
-        body = _pdf_body(book, chapter, linker, anchors) if chapter is not None else ""
+        body = _pdf_body(book, chapter, linker, anchors, pages) if chapter is not None else ""
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
             hero = book_url(print_source(doc.part.hero, cache_dir(book.root)), book.root)
@@ -216,10 +234,12 @@ def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
 
 
 def _pdf_body(book: Book, chapter: Chapter, linker: Linker,
-              anchors: dict[str, BlockRef] | None) -> str:
+              anchors: dict[str, BlockRef] | None, pages: dict[str, int] | None = None) -> str:
     """A body for print: images as file URIs, each note moved to its call, blocks anchored
-    so that page starts can be found after layout."""
+    so that page starts can be found after layout, the index's locators page numbers."""
     body = body_copy(chapter.body)
+    if chapter.meta.get("role") == "index":
+        print_locators(body, pages)
     linker.relink(body)
     if anchors is not None:
         tag_blocks(body, chapter.key, anchors)

@@ -22,6 +22,9 @@ def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rend
     sidenote's link back to its call; `index` is given the body once its pictures are in and
     before the sidenotes are, so that a search entry holds a note's text only once."""
     body = body_copy(chapter.body)
+    for link in body.iter("a"):
+        if link.get("data-in-note"):  # an index entry for a note: ids in notes are dropped
+            link.set("href", "#" + link.get("data-in-note"))
     linker.relink(body)
     _local_links(body, own)
     shift_headings(body, shift)

@@ -26,7 +26,7 @@ def site_pages(docs: list[Doc]) -> list[Page]:
     pages, count = [], 0
     for doc in docs:
         index = None
-        if doc.kind == "chapter":
+        if doc.kind == "chapter" and doc.part is not None:  # not the back matter
             count += 1
             index = count
         pages.append(Page(doc, doc.stem + ".html", doc.title, doc_description(doc), index))

@@ -277,7 +277,8 @@ class Site:
                     "forthcoming": bool(doc.part and doc.part.forthcoming),
                     "label": ordinal_part(self.lang, doc.part.number) if doc.kind == "part"
                     and doc.part else ""}
-            if doc.kind == "chapter" and entries and self.book.has_parts:
+            if doc.kind == "chapter" and doc.part is not None and entries and \
+                    self.book.has_parts:
                 entries[-1]["children"].append(item)
             else:
                 entries.append(item)
