@@ -31,6 +31,7 @@ from make_book.core.store import cache_dir
 from make_book.writers.common import Linker, body_copy, inner_html, locale, style_file, template_env
 from make_book.writers.context import BuildContext
 from make_book.writers.pagination import BlockRef, page_starts, tag_blocks
+from make_book.writers.printing import geometry_css, gutter_css, print_document, print_options
 
 # The screen edition's link colour: the web edition's accent.
 SCREEN_LINK = "#7a3a22"
@@ -45,22 +46,33 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     of render_html's document, and return their records: the print one's carries where its
     pages start, for the EPUB's page list. A PDF builds on no other output: inputs is empty."""
     anchors: dict[str, BlockRef] = {}
-    source = render_html(book, edition, ctx, anchors)
     fetcher = BookFetcher(book.root)
-    document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
-        font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
+    document = _layout(book, edition, ctx, anchors, fetcher, "")
+    gutter = gutter_css(book, len(document.pages) + 1)  # + 1: the page an odd count adds
+    if gutter:  # a thick book for its printer: laid out again with the wider gutter
+        anchors.clear()
+        document = _layout(book, edition, ctx, anchors, fetcher, gutter)
     breaks = page_starts(document, anchors)
     options = {"uncompressed_pdf": False, "pdf_identifier": edition.identifier.encode(),
                "pdf_variant": book.config.pdf.variant}
     printed = ctx.staging / f"{edition.slug}.pdf"
-    document.write_pdf(printed, **options)
+    to_print = print_document(book, document, ctx.epoch)
+    to_print.write_pdf(printed, **{**options, **print_options(book)})
     cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
                  url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
     on_screen = screen_document(document, cover.pages)
     on_screen.write_pdf(screen, **options)
-    return [Artifact(edition.key, "pdf", "print", printed, len(document.pages), breaks),
+    return [Artifact(edition.key, "pdf", "print", printed, len(to_print.pages), breaks),
             Artifact(edition.key, "pdf", "screen", screen, len(on_screen.pages))]
+
+
+def _layout(book: Book, edition: Edition, ctx: BuildContext, anchors: dict[str, BlockRef],
+            fetcher: URLFetcher, extra_css: str) -> Document:
+    """The edition laid out by WeasyPrint, `extra_css` after the stylesheet."""
+    source = render_html(book, edition, ctx, anchors, extra_css)
+    return HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
+        font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
 
 
 def screen_document(document: Document, cover: list[Page]) -> Document:
@@ -102,7 +114,7 @@ def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:
 
 
 def render_html(book: Book, edition: Edition, ctx: BuildContext,
-                anchors: dict[str, BlockRef] | None = None) -> str:
+                anchors: dict[str, BlockRef] | None = None, extra_css: str = "") -> str:
     """The whole edition as one HTML document, ready for WeasyPrint."""
     t = locale(book)
     lang = book.config.lang
@@ -130,7 +142,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
         keywords=", ".join(filter(None, [config.series, edition.title])),
         series_line=series_line, colophon=ctx.colophon, toc_position=config.pdf.toc,
         cover=book_url(ctx.cover_for(edition), book.root),
-        page_css=page_css(book, edition))
+        page_css=page_css(book, edition) + extra_css)
 
 
 def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
@@ -190,17 +202,10 @@ def _footnote(note_body: html.HtmlElement, linker: Linker, tail: str | None) -> 
 
 def page_css(book: Book, edition: Edition) -> str:
     """The stylesheet: fonts from their files, page geometry from book.toml, then pdf.css."""
-    pdf = book.config.pdf
     fonts = "\n".join(_font_face(font) for font in font_files(book))
-    width, height = pdf.width_mm, pdf.height_mm
-    geometry = f"""
-@page {{ size: {width}mm {height}mm; }}
+    geometry = geometry_css(book) + f"""
 :root {{ --book-title: "{_css_string(book.config.title)}"; }}
 """
-    if pdf.bleed_mm:
-        geometry += f"@page {{ bleed: {pdf.bleed_mm}mm; }}\n"
-    if pdf.marks:
-        geometry += "@page { marks: crop; }\n"
     running = f"""
 @page :left {{ @top-left {{ content: "{_css_string(edition.title)}"; }} }}
 """

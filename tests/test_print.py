@@ -1,0 +1,129 @@
+"""Print targets ([print] target): each printer's table, the interior they get (trim exactly,
+an even page count, PDF/X-4 with an output intent, no annotation), checked with pikepdf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import FIXTURES, Built, copy_project
+
+from make_book.build.pipeline import build
+from make_book.core import isbn
+from make_book.core.config import load_config
+from make_book.core.diagnostics import BookError
+from make_book.core.printers import INGRAMSPARK, KDP, OFFSET, cover_size_mm, interior_geometry
+
+IN = 25.4
+PT = 72 / 25.4  # points per millimetre
+
+
+def with_print(source: Path, dest: Path, table: str, book: str = "") -> Path:
+    """A copy of a fixture book with a [print] table (and [book] keys) added."""
+    root = copy_project(source, dest)
+    toml = root / "manuscript" / "book.toml"
+    text = toml.read_text(encoding="utf-8")
+    if book:
+        text = text.replace("[book]\n", "[book]\n" + book + "\n", 1)
+    toml.write_text(text + "\n[print]\n" + table + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module", params=["kdp", "ingramspark"])
+def printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = with_print(FIXTURES / "parts", tmp_path_factory.mktemp(request.param) / "book",
+                      f'target = "{request.param}"')
+    result = build(root, root / "dist", ("pdf",), "omnibus")
+    return Built(root, root / "dist", result)
+
+
+def test_a5_is_offered_by_both_printers():
+    assert KDP.trim_named(148, 210) == INGRAMSPARK.trim_named(148, 210) == "a5"
+    assert KDP.trim_named(176, 250) is None
+    assert OFFSET.trim_named(176, 250) == "custom"
+
+
+def test_a_trim_the_printer_lacks_is_a_located_error_listing_those_it_offers(tmp_path):
+    root = with_print(FIXTURES / "mini", tmp_path, 'target = "kdp"')
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[pdf]\ntrim = "b5"\n', "utf-8")
+    with pytest.raises(BookError) as caught:
+        load_config(toml)
+    [found] = caught.value.diagnostics
+    assert found.code == "E007" and found.line is not None
+    assert "6in x 9in" in found.message and "a5" in found.message
+
+
+def test_isbn_check_digit():
+    assert isbn.problem("978-2-1234-5680-3") is None
+    assert "check digit" in isbn.problem("978-2-1234-5680-4")
+    assert isbn.problem("2-1234-5680-2") is None  # ISBN-10
+    assert isbn.ean13("2-1234-5680-2") == "9782123456803"
+
+
+def test_interior_geometry_per_printer():
+    a5 = (148.0, 210.0)
+    for printer in (KDP, INGRAMSPARK):
+        bare = interior_geometry(printer, a5, bleeds=False, offset_bleed_mm=3)
+        assert bare.page_mm == a5 and not bare.crop_marks
+        bleeding = interior_geometry(printer, a5, bleeds=True, offset_bleed_mm=0)
+        # Outer edge only in width, top and bottom in height; nothing at the gutter.
+        assert bleeding.page_mm == pytest.approx((148 + 0.125 * IN, 210 + 0.25 * IN))
+    offset = interior_geometry(OFFSET, a5, bleeds=False, offset_bleed_mm=3)
+    assert offset.page_mm == (154, 216) and offset.crop_marks
+
+
+def test_kdp_minimum_gutter_by_page_count():
+    assert [round(KDP.min_inside_mm(n) / IN, 3) for n in (24, 150, 151, 300, 500, 700, 701)] \
+        == [0.375, 0.375, 0.5, 0.5, 0.625, 0.75, 0.875]
+    assert KDP.min_outside_mm(False) == pytest.approx(0.25 * IN)
+    assert KDP.min_outside_mm(True) == pytest.approx(0.375 * IN)
+
+
+def test_spine_width_per_printer_and_paper():
+    assert KDP.spine_mm(300, "white", 0) == pytest.approx(300 * 0.002252 * IN)
+    assert KDP.spine_mm(300, "cream", 0) == pytest.approx(300 * 0.0025 * IN)
+    assert KDP.spine_mm(300, "color", 0) == pytest.approx(300 * 0.002347 * IN)
+    assert OFFSET.spine_mm(300, "white", 0.0572) == pytest.approx(300 * 0.0572)
+    width, height = cover_size_mm(KDP, (148, 210), 10)
+    assert (width, height) == pytest.approx((0.125 * IN + 148 + 10 + 148 + 0.125 * IN,
+                                             210 + 0.25 * IN))
+
+
+def test_gutter_widens_for_a_thick_kdp_book(tmp_path):
+    from make_book.read.reader import read_book
+    from make_book.writers.printing import INSIDE_MARGIN_MM, gutter_css
+
+    root = with_print(FIXTURES / "mini", tmp_path, 'target = "kdp"')
+    book, _ = read_book(root)
+    assert gutter_css(book, 700) == ""  # 0.75 in < pdf.css's 21 mm
+    assert INSIDE_MARGIN_MM < 0.875 * IN
+    assert f"margin-left: {0.875 * IN:.2f}mm" in gutter_css(book, 701)
+    css = (Path(__file__).parents[1] / "src/make_book/styles/pdf.css").read_text("utf-8")
+    assert f"{INSIDE_MARGIN_MM:g}mm" in css
+
+
+def test_interior_is_the_trim_exactly_with_an_even_page_count(printed):
+    with pikepdf.open(printed.file("essais-en-trois-parties.pdf")) as pdf:
+        assert len(pdf.pages) % 2 == 0
+        for page in pdf.pages:
+            for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+                x0, y0, x1, y1 = (float(v) for v in page.obj[box])
+                assert (x0, y0) == (0, 0)
+                assert (x1 / PT, y1 / PT) == pytest.approx((148, 210), abs=0.05), box
+        # The page added to make the count even is blank: no text drawn on it.
+        assert b"Tj" not in pdf.pages[-1].Contents.read_bytes()
+
+
+def test_interior_is_pdf_x4_with_an_output_intent_and_no_annotation(printed):
+    with pikepdf.open(printed.file("essais-en-trois-parties.pdf")) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            assert xmp.get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and "/DestOutputProfile" in intent
+        assert not any("/Annots" in page.obj for page in pdf.pages)
+        assert pdf.docinfo.get("/CreationDate") is not None
+    with pikepdf.open(printed.file("essais-en-trois-parties-screen.pdf")) as screen:
+        assert any("/Annots" in page.obj for page in screen.pages)  # links kept on screen
+        assert "/OutputIntents" not in screen.Root
