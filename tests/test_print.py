@@ -16,6 +16,7 @@ from make_book.core.diagnostics import BookError
 from make_book.core.printers import INGRAMSPARK, KDP, OFFSET, cover_size_mm, interior_geometry
 
 IN = 25.4
+ISBN = "978-2-1234-5680-3"
 PT = 72 / 25.4  # points per millimetre
 
 
@@ -33,7 +34,7 @@ def with_print(source: Path, dest: Path, table: str, book: str = "") -> Path:
 @pytest.fixture(scope="module", params=["kdp", "ingramspark"])
 def printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = with_print(FIXTURES / "parts", tmp_path_factory.mktemp(request.param) / "book",
-                      f'target = "{request.param}"')
+                      f'target = "{request.param}"', f'isbn = "{ISBN}"')
     result = build(root, root / "dist", ("pdf",), "omnibus")
     return Built(root, root / "dist", result)
 
@@ -127,3 +128,50 @@ def test_interior_is_pdf_x4_with_an_output_intent_and_no_annotation(printed):
     with pikepdf.open(printed.file("essais-en-trois-parties-screen.pdf")) as screen:
         assert any("/Annots" in page.obj for page in screen.pages)  # links kept on screen
         assert "/OutputIntents" not in screen.Root
+
+
+def test_wrap_cover_follows_the_printers_formula_for_the_real_page_count(printed):
+    printer = KDP if "kdp" in str(printed.root) else INGRAMSPARK
+    with pikepdf.open(printed.file("essais-en-trois-parties.pdf")) as interior:
+        pages = len(interior.pages)
+    spine_in = pages * printer.spine_in_per_page["white"]
+    with pikepdf.open(printed.file("essais-en-trois-parties-cover.pdf")) as cover:
+        [page] = cover.pages
+        x0, y0, x1, y1 = (float(v) / 72 for v in page.obj["/MediaBox"])
+        assert x1 - x0 == pytest.approx(0.125 + 148 / IN + spine_in + 148 / IN + 0.125,
+                                        abs=0.01)
+        assert y1 - y0 == pytest.approx(210 / IN + 0.25, abs=0.01)
+        t0, _, t1, _ = (float(v) / 72 for v in page.obj["/TrimBox"])
+        assert (t0 - x0, x1 - t1) == pytest.approx((0.125, 0.125), abs=0.001)
+        with cover.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            assert xmp.get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+        assert "/OutputIntents" in cover.Root and "/Annots" not in page.obj
+
+
+def test_wrap_cover_lettering_is_text_in_embedded_fonts(printed):
+    from pypdf import PdfReader
+
+    path = printed.file("essais-en-trois-parties-cover.pdf")
+    text = PdfReader(path).pages[0].extract_text()
+    assert "Essais en" in text and ISBN in text
+    with pikepdf.open(path) as cover:
+        fonts = cover.pages[0].Resources.Font
+        assert fonts and all("/FontFile3" in f.FontDescriptor or "/FontFile2" in f.FontDescriptor
+                             or "/FontFile" in f.FontDescriptor
+                             for f in (fonts[k].get("/DescendantFonts", [fonts[k]])[0]
+                                       for k in fonts))
+
+
+def test_wrap_cover_art_is_300_ppi_at_placed_size(printed):
+    from make_book.lint.preflight import image_resolutions
+
+    with pikepdf.open(printed.file("essais-en-trois-parties-cover.pdf")) as cover:
+        resolutions = image_resolutions(cover.pages[0])
+    assert resolutions and min(resolutions) >= 299
+
+
+def test_barcode_decodes_to_the_isbn(printed, tmp_path):
+    from make_book.lint.preflight import decode_barcodes
+
+    found = decode_barcodes(printed.file("essais-en-trois-parties-cover.pdf"))
+    assert isbn.ean13(ISBN) in found

@@ -45,6 +45,7 @@ from make_book.assets.lettering import (
 from make_book.core.editions import Edition
 from make_book.core.files import digest
 from make_book.core.model import Book
+from make_book.core.printers import printer
 from make_book.core.store import ContentCache
 
 DPI = 300
@@ -68,6 +69,27 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where a canvas drawn on its own lands on the sheet: shifted by (dx, dy) pixels, and
+    for the spine turned by `angle` degrees (Pillow's sense, counter-clockwise) after being
+    drawn lying down, `length` × `thick` pixels."""
+
+    dx: float
+    dy: float
+    angle: int = 0
+    length: float = 0.0
+    thick: float = 0.0
+
+    def to_sheet(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the canvas, in sheet pixels."""
+        if self.angle == 90:  # counter-clockwise: the strip's left end goes to the bottom
+            x, y = y, self.length - x
+        elif self.angle == -90:
+            x, y = self.thick - y, x
+        return x + self.dx, y + self.dy
+
+
+@dataclass(frozen=True)
 class WrapSpec:
     """Everything the wrap cover shows; text arrives typeset and localised."""
 
@@ -79,6 +101,7 @@ class WrapSpec:
     entries: tuple[Entry, ...] = field(default=())  # the series, listed under the blurb
     forthcoming_label: str = "forthcoming"
     isbn: str | None = None
+    spine_text: bool = True  # the printer allows lettering on a spine of this page count
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -93,6 +116,7 @@ def wrap_spec(book: Book, edition: Edition, front: CoverSpec, pages: int,
     omnibus's carries the book's description, then every part with its summary.
     """
     config = book.config
+    target = printer(config.print.target)
     parts = [p for p in book.parts if not p.implicit]
     if edition.is_volume:
         blurb = edition.parts[0].summary
@@ -101,12 +125,20 @@ def wrap_spec(book: Book, edition: Edition, front: CoverSpec, pages: int,
     else:
         blurb = config.description
         entries = tuple(Entry(p.number, p.title, p.summary, p.forthcoming) for p in parts)
+    # Offset covers bleed what the interior does (3 mm at least); KDP and IngramSpark want
+    # their own 0.125 in.
+    bleed = (config.pdf.bleed_mm or DEFAULT_BLEED_MM) if target.gutter_bleed \
+        else target.cover_bleed_mm
+    # The print ISBN of [book] is the omnibus's; a volume's is in its own identifier.
+    isbn = isbn_of(edition.identifier)
+    if not edition.is_volume and config.isbn:
+        isbn = config.isbn
     return WrapSpec(
-        front=front, trim_mm=(config.pdf.width_mm, config.pdf.height_mm),
-        bleed_mm=config.pdf.bleed_mm or DEFAULT_BLEED_MM,
-        spine_mm=round(spine_width_mm(pages, config.pdf.paper_thickness_mm), 3),
+        front=front, trim_mm=(config.pdf.width_mm, config.pdf.height_mm), bleed_mm=bleed,
+        spine_mm=round(target.spine_mm(pages, config.print.paper,
+                                       config.pdf.paper_thickness_mm), 3),
         blurb=blurb, entries=entries, forthcoming_label=forthcoming_label,
-        isbn=isbn_of(edition.identifier))
+        isbn=isbn, spine_text=pages >= target.spine_text_min_pages)
 
 
 def page_count(pdf: Path) -> int:
@@ -143,9 +175,18 @@ def _pt(points: float, dpi: int = DPI) -> float:
 # Drawing
 
 
+def spine_lettered(spec: WrapSpec) -> bool:
+    """Whether the spine carries lettering: the printer allows it for the page count, and
+    it is wide enough to hold it."""
+    return spec.spine_text and spec.spine_mm >= MIN_SPINE_TEXT_MM
+
+
 def render_wrap(spec: WrapSpec, dpi: int = DPI, draw_text: bool = True,
-                fonts_dir: Path | None = None) -> Image.Image:
-    """The whole sheet as an RGB image at `dpi`."""
+                fonts_dir: Path | None = None,
+                placements: dict[int, Placement] | None = None) -> Image.Image:
+    """The whole sheet as an RGB image at `dpi`. `placements`, when given, receives where
+    each canvas that carries lettering lands on the sheet (by the id of its pixel store,
+    as lettering.TextRun names it)."""
     width_mm, height_mm = spec.size_mm
     trim_w, trim_h = _px(spec.trim_mm[0], dpi), _px(spec.trim_mm[1], dpi)
     bleed, spine = _px(spec.bleed_mm, dpi), _px(spec.spine_mm, dpi)
@@ -156,12 +197,18 @@ def render_wrap(spec: WrapSpec, dpi: int = DPI, draw_text: bool = True,
     front = render_cover(spec.front, size=(trim_w, trim_h), fonts_dir=fonts_dir,
                          draw_text=draw_text)
     sheet.paste(front, (bleed + trim_w + spine, bleed))
-    if draw_text and spec.spine_mm >= MIN_SPINE_TEXT_MM:
+    if placements is not None:
+        placements[id(back.im)] = Placement(bleed, bleed)
+        placements[id(front.im)] = Placement(bleed + trim_w + spine, bleed)
+    if draw_text and spine_lettered(spec):
         strip = _render_spine(spec, (trim_h, spine), fonts, dpi)
         # French spines read upwards, English ones downwards (the title readable when the
         # book lies face up).
-        turned = strip.rotate(90 if spec.front.lang.startswith("fr") else -90, expand=True)
+        angle = 90 if spec.front.lang.startswith("fr") else -90
+        turned = strip.rotate(angle, expand=True)
         sheet.paste(turned, (bleed + trim_w, bleed))
+        if placements is not None:
+            placements[id(strip.im)] = Placement(bleed + trim_w, bleed, angle, trim_h, spine)
     return sheet
 
 
@@ -221,9 +268,6 @@ def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: Fonts, dpi: int,
         font = fonts.get("sans", small)
         draw_tracked(draw, (mx, foot), spec.front.publisher, font, pal.soft,
                       font.size * 0.16)
-    if spec.isbn:
-        font = fonts.get("sans", small * 0.95)
-        draw_line(draw, mx, foot - small * 2.2, f"ISBN {spec.isbn}", font, pal.soft)
     return canvas
 
 

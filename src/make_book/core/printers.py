@@ -116,8 +116,9 @@ def cover_size_mm(printer: Printer, trim_mm: tuple[float, float],
 # -- the printers ------------------------------------------------------------------------------
 
 # KDP: the Kindle Direct Publishing help's paperback guides (kdp.amazon.com/help: « Set trim
-# size, bleed, and margins », « Create a paperback cover », the cover calculator): bleed 0.125 in on top, bottom and outside
-# only, the page then trim + 0.125 in wide and + 0.25 in tall; margins by page count; spine
+# size, bleed, and margins », « Create a paperback cover », the cover calculator): bleed
+# 0.125 in on top, bottom and outside only, the page then trim + 0.125 in wide and + 0.25 in
+# tall; margins by page count; spine
 # 0.002252 in a page (white), 0.0025 (cream), 0.002347 (colour); spine text from 79 pages,
 # 0.0625 in clear of each fold; 24 to 828 pages (776 on cream), hardcover 75 to 550.
 KDP = Printer(
