@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pikepdf
 
+from make_book.assets.wrapcover import isbn_of
+from make_book.core.artifacts import Artifact, find
 from make_book.core.diagnostics import Report, ToolMissingError
+from make_book.core.editions import editions
 from make_book.core.isbn import ean13
 from make_book.core.model import Book
 from make_book.core.printers import IN, Printer, cover_size_mm, interior_geometry, printer
@@ -26,6 +29,23 @@ MM = 72 / 25.4  # points per millimetre
 SIZE_TOLERANCE_MM = 0.25  # a page size within this of the expected one is that size
 COVER_TOLERANCE_IN = 0.01
 GOOD_PPI, LOWEST_PPI = 300, 200
+
+
+def preflight_build(book: Book, artifacts: list[Artifact]) -> Report:
+    """Every finding on the print files of a build: each edition's interior and cover."""
+    report = Report()
+    for edition in editions(book):
+        printed = find(artifacts, edition.key, "pdf", "print")
+        if printed is None:
+            continue
+        cover = find(artifacts, edition.key, "pdf", "cover")
+        # As the wrap cover has it: [book] isbn is the omnibus's, a volume's is its own.
+        isbn = isbn_of(edition.identifier)
+        if not edition.is_volume and book.config.isbn:
+            isbn = book.config.isbn
+        report.items += preflight(book, printed.path, cover.path if cover else None,
+                                  isbn).items
+    return report
 
 
 def preflight(book: Book, interior: Path, cover: Path | None, isbn: str | None) -> Report:
