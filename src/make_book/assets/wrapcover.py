@@ -1,28 +1,24 @@
 """The print edition's full wrap-around cover: back, spine and front on one sheet, with bleed.
 
 The sheet is `2 × (trim width + bleed) + spine` wide and `trim height + 2 × bleed` tall; the
-spine is the print PDF's page count times the paper's thickness per page (book.toml
-`[pdf] paper_thickness_mm`). It is drawn with Pillow at 300 dpi in the series' cover system
-(the front is `covers.render_cover` itself) and saved as a one-page PDF whose TrimBox and
-BleedBox tell the printer where to cut. The spine carries text only when it is wide enough
-to hold it; the back keeps an empty white zone for the printer's barcode.
+spine is the print PDF's page count times the paper's thickness per page (the printer's, by
+[print] paper, or [pdf] paper_thickness_mm for offset). It is drawn with Pillow at 300 dpi
+in the series' cover system (the front is `covers.render_cover` itself); writers/wrap.py
+sets its lettering as text over that drawing, in a PDF/X-4 whose TrimBox and BleedBox tell
+the printer where to cut. The spine carries text only when the printer allows it for the
+page count and it is wide enough to hold it; the back keeps a white zone for the barcode.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, FloatObject, NameObject
+from pypdf import PdfReader
 
-from make_book import __version__
 from make_book.assets.covers import (
-    DRAWING_VERSION,
     INK,
     PAPER,
     CoverSpec,
@@ -43,10 +39,8 @@ from make_book.assets.lettering import (
     tracked_width,
 )
 from make_book.core.editions import Edition
-from make_book.core.files import digest
 from make_book.core.model import Book
 from make_book.core.printers import printer
-from make_book.core.store import ContentCache
 
 DPI = 300
 MIN_SPINE_TEXT_MM = 6.0  # below this a printer cannot keep lettering off the folds
@@ -253,14 +247,7 @@ def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: Fonts, dpi: int,
     font = fit_tracked(fonts, "sans_semibold", series, small, 0.22, w - 2 * mx)
     draw_tracked(draw, (mx, band_base), series, font, pal.ink, font.size * 0.22)
 
-    # Blurb and list share the room between the band and the barcode zone; both shrink
-    # together until they fit.
-    top, bottom = band_rule + round(h * 0.06), box[1] - round(h * 0.04)
-    for scale in (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62, 0.56):
-        ops = _back_text(spec, fonts, pal, mx, w - 2 * mx, top, dpi, scale)
-        if ops[-1] <= bottom:
-            break
-    for op in ops[0]:
+    for op in _fitted_back_text(spec, fonts, (w, h), dpi)[0]:
         op(draw)
 
     foot = round(h * 0.948)
@@ -269,6 +256,28 @@ def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: Fonts, dpi: int,
         draw_tracked(draw, (mx, foot), spec.front.publisher, font, pal.soft,
                       font.size * 0.16)
     return canvas
+
+
+def _fitted_back_text(spec: WrapSpec, fonts: Fonts, size: tuple[int, int], dpi: int):  # noqa: ANN202
+    """The blurb and the list, shrunk together until they fit between the band and the
+    barcode zone (to 56 % at most), and whether they fit."""
+    w, h = size
+    mx = round(w * 0.08)
+    top = round(h * 0.088) + round(h * 0.06)
+    bottom = _barcode_in_panel(w, h, dpi)[1] - round(h * 0.04)
+    for scale in (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62, 0.56):
+        ops, end = _back_text(spec, fonts, palette(spec.front), mx, w - 2 * mx, top, dpi,
+                              scale)
+        if end <= bottom:
+            return ops, True
+    return ops, False
+
+
+def back_text_fits(spec: WrapSpec, dpi: int = 100) -> bool:
+    """Whether the back's blurb and list fit their panel (else they run into the barcode
+    zone, even at their smallest)."""
+    size = (_px(spec.trim_mm[0], dpi), _px(spec.trim_mm[1], dpi))
+    return _fitted_back_text(spec, Fonts(None), size, dpi)[1]
 
 
 def _back_text(spec: WrapSpec, fonts: Fonts, pal, left: int, width: int, top: int,  # noqa: ANN001
@@ -361,43 +370,3 @@ def _render_spine(spec: WrapSpec, size: tuple[int, int], fonts: Fonts,
     font = fonts.get("display_it", size)
     draw_line(draw, x, (thick + cap_height(font)) / 2, spec.front.title, font, pal.ink)
     return strip
-
-
-# ---------------------------------------------------------------------------------------------
-# PDF
-
-
-def pdf_bytes(image: Image.Image, spec: WrapSpec, title: str, dpi: int = DPI) -> bytes:
-    """A one-page PDF of `image` at `dpi`, with TrimBox (the three faces) and BleedBox, and
-    no date: the same sheet always gives the same bytes."""
-    buffer = io.BytesIO()
-    image.save(buffer, "PDF", resolution=float(dpi), quality=95, subsampling=0,
-               title=title, creator="make-book", producer="make-book",
-               creationDate=None, modDate=None)
-    reader = PdfReader(io.BytesIO(buffer.getvalue()))
-    writer = PdfWriter(clone_from=reader)
-    page = writer.pages[0]
-    # Whole pixels make the sheet up to a pixel off: stretch it to the exact size in points.
-    width, height = (v * 72 / 25.4 for v in spec.size_mm)
-    page.scale_to(width, height)
-    bleed = spec.bleed_mm * 72 / 25.4
-    box = [FloatObject(round(v, 3)) for v in (0, 0, width, height)]
-    page[NameObject("/MediaBox")] = ArrayObject(box)
-    page[NameObject("/BleedBox")] = ArrayObject(box)
-    page[NameObject("/TrimBox")] = ArrayObject(
-        [FloatObject(round(v, 3)) for v in (bleed, bleed, width - bleed, height - bleed)])
-    writer.add_metadata({"/Title": title, "/Producer": "make-book", "/Creator": "make-book"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def write_wrap_cover(spec: WrapSpec, out: Path, cache: ContentCache, title: str) -> Path:
-    """Write the wrap cover PDF to `out`, from the cache when the same sheet was made."""
-    art = spec.front.art.read_bytes() if spec.front.art else b""
-    key = digest(repr(dataclasses.replace(spec, front=dataclasses.replace(spec.front, art=None))),
-                 title, art, DRAWING_VERSION, __version__)
-    cached = cache.file("covers", f"wrap-{key[:20]}.pdf",
-                        lambda: pdf_bytes(render_wrap(spec), spec, title))
-    out.write_bytes(cached.read_bytes())  # into the staging folder, published by a rename
-    return out

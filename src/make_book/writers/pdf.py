@@ -31,7 +31,13 @@ from make_book.core.store import cache_dir
 from make_book.writers.common import Linker, body_copy, inner_html, locale, style_file, template_env
 from make_book.writers.context import BuildContext
 from make_book.writers.pagination import BlockRef, page_starts, tag_blocks
-from make_book.writers.printing import geometry_css, gutter_css, print_document, print_options
+from make_book.writers.printing import (
+    geometry_css,
+    gutter_css,
+    print_document,
+    print_options,
+    stable_document_id,
+)
 
 # The screen edition's link colour: the web edition's accent.
 SCREEN_LINK = "#7a3a22"
@@ -57,7 +63,8 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
                "pdf_variant": book.config.pdf.variant}
     printed = ctx.staging / f"{edition.slug}.pdf"
     to_print = print_document(book, document, ctx.epoch)
-    to_print.write_pdf(printed, **{**options, **print_options(book)})
+    with stable_document_id(options["pdf_identifier"]):
+        to_print.write_pdf(printed, **{**options, **print_options(book)})
     cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
                  url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
     screen = ctx.staging / f"{edition.slug}-screen.pdf"

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from weasyprint import HTML, Document, Page
+from weasyprint.pdf import metadata as weasy_metadata
 
 from make_book.core.log import log
 from make_book.core.model import Book
@@ -128,3 +132,17 @@ def date_document(document: Document, epoch: int) -> None:
     stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     document.metadata.created = document.metadata.created or stamp
     document.metadata.modified = document.metadata.modified or stamp
+
+
+@contextmanager
+def stable_document_id(seed: bytes) -> Iterator[None]:
+    """Within the block, the XMP DocumentID WeasyPrint writes into a PDF/X is a UUID made
+    from `seed`, not a random one: the same book must give the same bytes. WeasyPrint calls
+    uuid4 from its metadata module and offers no option; builds write PDFs one at a time in
+    each process (jobs are forked), so replacing it for the block is safe."""
+    original = weasy_metadata.uuid4
+    weasy_metadata.uuid4 = lambda: uuid.uuid5(uuid.NAMESPACE_URL, seed.hex())
+    try:
+        yield
+    finally:
+        weasy_metadata.uuid4 = original

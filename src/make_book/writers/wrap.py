@@ -28,7 +28,12 @@ from make_book.assets.wrapcover import DPI, Placement, WrapSpec, barcode_box, re
 from make_book.core.files import digest
 from make_book.core.isbn import hyphenless_display
 from make_book.core.store import ContentCache
-from make_book.writers.printing import OUTPUT_INTENT, PRINT_VARIANT, date_document
+from make_book.writers.printing import (
+    OUTPUT_INTENT,
+    PRINT_VARIANT,
+    date_document,
+    stable_document_id,
+)
 
 WRAP_VERSION = "vector-1"  # part of the cache key: bump it when the PDF's making changes
 INK = "#1f1b16"
@@ -53,8 +58,11 @@ def wrap_pdf(spec: WrapSpec, title: str, epoch: int, price_code: str | None = No
     """The wrap cover as PDF/X-4 bytes."""
     document = HTML(string=wrap_html(spec, title, price_code)).render(font_config=font_config)
     date_document(document, epoch)
-    return document.write_pdf(pdf_variant=PRINT_VARIANT, output_intent=OUTPUT_INTENT,
-                              uncompressed_pdf=False)
+    # An identifier of the content, not WeasyPrint's random one: the same sheet, the same bytes.
+    identifier = digest(title, str(epoch), repr(spec), price_code or "")[:32].encode()
+    with stable_document_id(identifier):
+        return document.write_pdf(pdf_variant=PRINT_VARIANT, output_intent=OUTPUT_INTENT,
+                                  uncompressed_pdf=False, pdf_identifier=identifier)
 
 
 def wrap_html(spec: WrapSpec, title: str, price_code: str | None = None) -> str:
