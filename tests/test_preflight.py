@@ -157,3 +157,26 @@ def test_a_barcode_of_another_isbn_is_a_finding(built):
     found = preflight(book, interior, cover, "978-0-306-40615-7").items
     assert [d.code for d in found] == ["E088"]
     assert "9782123456803" in found[0].message and found[0].line == 1
+
+
+def test_lettering_on_a_spine_too_narrow_is_a_finding(built, tmp_path, monkeypatch):
+    import dataclasses
+
+    from make_book.assets import wrapcover
+    from make_book.assets.covers import cover_spec
+    from make_book.core.editions import editions
+    from make_book.writers.wrap import wrap_pdf
+
+    book, interior, _cover = built
+    with pikepdf.open(interior) as pdf:
+        pages = len(pdf.pages)
+    assert pages < 79  # KDP keeps the spine of such a book bare
+    edition = editions(book)[0]
+    spec = wrapcover.wrap_spec(book, edition, cover_spec(book, edition), pages, "soon")
+    monkeypatch.setattr(wrapcover, "MIN_SPINE_TEXT_MM", 0.0)  # a cover that letters it anyway
+    lettered = tmp_path / "cover.pdf"
+    lettered.write_bytes(wrap_pdf(dataclasses.replace(spec, spine_text=True), "t", 0))
+    monkeypatch.undo()
+    found = preflight(book, interior, lettered, ISBN).items
+    assert [d.code for d in found] == ["W081"]
+    assert "Leaves" in found[0].message

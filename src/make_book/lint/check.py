@@ -3,8 +3,8 @@
 The reader and the transform passes are the pipeline's own (pipeline.load runs the same), but
 here every pass runs even after one has found errors, so that one `make-book check` shows as
 much as it can. Then come the checks only a linter makes: typography hints (hints.py), empty
-chapters, chapters a forthcoming part hides. EPUBCheck, on EPUBs built elsewhere, maps its
-messages to the same form.
+chapters, chapters a forthcoming part hides, covers whose art or back text will not fit
+(covers.py). EPUBCheck, on EPUBs built elsewhere, maps its messages to the same form.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from make_book.core.diagnostics import (
     line_of,
 )
 from make_book.core.model import Book
-from make_book.lint import hints
+from make_book.lint import covers, hints
 from make_book.read.reader import read_book
 from make_book.transforms import run_all
 
@@ -36,6 +36,7 @@ def collect(root: Path) -> tuple[Book | None, Report]:
     hints.run(book, report)
     empty_chapters(book, report)
     hidden_chapters(book, report)
+    covers.run(book, report)
     return book, report
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pikepdf
 
-from make_book.assets.wrapcover import isbn_of
+from make_book.assets.wrapcover import MIN_SPINE_TEXT_MM, isbn_of
 from make_book.core.artifacts import Artifact, find
 from make_book.core.diagnostics import Report, ToolMissingError
 from make_book.core.editions import editions
@@ -61,6 +61,7 @@ def preflight(book: Book, interior: Path, cover: Path | None, isbn: str | None) 
         with pikepdf.open(cover) as pdf:
             _cover_size(book, target, pages, pdf, cover, report)
             _common(pdf, cover, report)
+        _spine_text(book, target, pages, cover, report)
         if isbn:
             found = decode_barcodes(cover)
             if ean13(isbn) not in found:
@@ -153,6 +154,34 @@ def _cover_size(book: Book, target: Printer, pages: int, pdf: pikepdf.Pdf, path:
                      f"{target.label} wants {expected[0] / IN:.3f} × {expected[1] / IN:.3f} in "
                      f"for {pages} pages (spine {spine / IN:.4f} in)", path, 1,
                      hint="build the cover from this interior again")
+
+
+def _spine_text(book: Book, target: Printer, pages: int, path: Path, report: Report) -> None:
+    """W081: lettering on a spine the printer keeps bare for this page count (KDP: under 79
+    pages), or too narrow to keep it off the folds."""
+    spine = target.spine_mm(pages, book.config.print.paper, book.config.pdf.paper_thickness_mm)
+    if pages >= target.spine_text_min_pages and spine >= MIN_SPINE_TEXT_MM:
+        return
+    from pypdf import PdfReader
+
+    page = PdfReader(path).pages[0]
+    left = float(page.mediabox.left)
+    bleed = float(page.trimbox.left) - left
+    x0 = left + bleed + book.config.pdf.width_mm * MM
+    x1 = x0 + spine * MM
+    found: list[str] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_args: object) -> None:
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        if text.strip() and x0 - 0.5 <= x <= x1 + 0.5:
+            found.append(text.strip())
+
+    page.extract_text(visitor_text=visit)
+    if found:
+        report.warn("W081", f"the spine ({spine:.1f} mm, {pages} pages) carries lettering "
+                    f"(« {' '.join(found)[:40]} »): {target.label} wants a bare spine under "
+                    f"{max(target.spine_text_min_pages, 1)} pages, and it needs "
+                    f"{MIN_SPINE_TEXT_MM:g} mm", path, 1)
 
 
 def page_fonts(page: pikepdf.Page) -> list[tuple[str, bool]]:
