@@ -32,6 +32,7 @@ from make_book.writers.common import Linker, body_copy, inner_html, locale, styl
 from make_book.writers.context import BuildContext
 from make_book.writers.pagination import BlockRef, page_starts, tag_blocks
 from make_book.writers.printing import (
+    backgrounds_kept,
     geometry_css,
     gutter_css,
     print_document,
@@ -63,7 +64,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
                "pdf_variant": book.config.pdf.variant}
     printed = ctx.staging / f"{edition.slug}.pdf"
     to_print = print_document(book, document, ctx.epoch)
-    with stable_document_id(options["pdf_identifier"]):
+    with stable_document_id(options["pdf_identifier"]), backgrounds_kept(to_print):
         to_print.write_pdf(printed, **{**options, **print_options(book)})
     cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
                  url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
@@ -84,14 +85,18 @@ def _layout(book: Book, edition: Edition, ctx: BuildContext, anchors: dict[str, 
 
 def screen_document(document: Document, cover: list[Page]) -> Document:
     """The print layout as the screen edition: cover pages first, no blank page, no bleed,
-    links in colour. Drawing reads the boxes again, so recolouring them after the print PDF
-    is written changes only what comes next."""
+    no crop marks, links in colour. Drawing reads the boxes again, so restyling them after
+    the print PDF is written changes only what comes next."""
     colour = parse_color(SCREEN_LINK)
     pages = []
     for page in document.pages:
-        if page._page_box.page_type.blank:  # noqa: SLF001 - what WeasyPrint knows of a page
+        box = page._page_box  # noqa: SLF001 - what WeasyPrint knows of a page
+        if box.page_type.blank:
             continue
-        _colour_links(page._page_box, colour)  # noqa: SLF001
+        if box.style["marks"]:
+            box.style = box.style.copy()
+            box.style["marks"] = ()  # the computed value of `marks: none`
+        _colour_links(box, colour)
         trimmed = copy.copy(page)
         trimmed.bleed = dict.fromkeys(page.bleed, 0)
         pages.append(trimmed)

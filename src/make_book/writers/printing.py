@@ -146,3 +146,18 @@ def stable_document_id(seed: bytes) -> Iterator[None]:
         yield
     finally:
         weasy_metadata.uuid4 = original
+
+
+@contextmanager
+def backgrounds_kept(document: Document) -> Iterator[None]:
+    """Within the block, drawing the pages leaves their backgrounds as they were: WeasyPrint
+    draws crop marks by inserting a layer into the page's background each time it draws it,
+    and the screen edition draws the same pages again, without marks."""
+    kept = [(box.background, list(box.background.layers)) for box in
+            (page._page_box for page in document.pages)  # noqa: SLF001
+            if box.background is not None]
+    try:
+        yield
+    finally:
+        for background, layers in kept:
+            background.layers[:] = layers
