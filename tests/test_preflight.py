@@ -185,7 +185,8 @@ def test_lettering_on_a_spine_too_narrow_is_a_finding(built, tmp_path, monkeypat
 def test_release_strict_refuses_print_files_the_printer_would_reject(tmp_path):
     root = long_book(tmp_path / "book")
     toml = root / "manuscript" / "book.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + 'binding = "hardcover"\n', "utf-8")
+    toml.write_text(toml.read_text(encoding="utf-8") + 'binding = "hardcover"\n\n'
+                    '[pdf]\ntrim = "6in x 9in"\n', "utf-8")
     result = CliRunner().invoke(main, ["release", str(root), "--version", "1.0", "--strict"])
     assert result.exit_code == 1
     assert "E082" in result.output and "(hardcover)" in result.output  # KDP: 75 pages at least

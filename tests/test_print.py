@@ -56,6 +56,17 @@ def test_a_trim_the_printer_lacks_is_a_located_error_listing_those_it_offers(tmp
     assert "6in x 9in" in found.message and "a5" in found.message
 
 
+def test_kdp_hardcovers_come_in_fewer_trims(tmp_path):
+    assert KDP.trim_named(148, 210, "hardcover") is None
+    assert KDP.trim_named(152.4, 228.6, "hardcover") == "6in x 9in"
+    root = with_print(FIXTURES / "mini", tmp_path, 'target = "kdp"\nbinding = "hardcover"')
+    with pytest.raises(BookError) as caught:
+        load_config(root / "manuscript" / "book.toml")
+    [found] = caught.value.diagnostics
+    assert found.code == "E007" and "hardcover" in found.message
+    assert "a5" not in found.message.split("offers")[1]
+
+
 def test_isbn_check_digit():
     assert isbn.problem("978-2-1234-5680-3") is None
     assert "check digit" in isbn.problem("978-2-1234-5680-4")

@@ -161,12 +161,14 @@ def _check_print(settings: Settings, text: str, path: Path, report: Report) -> N
     """E007: a trim the [print] target does not offer (the message lists those it does);
     E008: an ISBN whose length or check digit is wrong."""
     target = printer(settings["print"]["target"])
+    binding = settings["print"]["binding"]
     written, width, height = settings["pdf"]["trim"]
-    if target.trim_named(width, height) is None:
+    if target.trim_named(width, height, binding) is None:
         line = key_line(text, "pdf", "trim") or key_line(text, "print", "target")
         report.error("E007", f"{target.label} does not print the trim {written!r} "
-                     f"({width:g} × {height:g} mm): it offers " + ", ".join(target.trims_in),
-                     path, line, hint="choose one of these as [pdf] trim")
+                     f"({width:g} × {height:g} mm, {binding}): it offers "
+                     + ", ".join(target.trims(binding)), path, line,
+                     hint="choose one of these as [pdf] trim")
     value = settings["book"].get("isbn")
     reason = isbns.problem(value) if value is not None else None
     if reason:

@@ -35,13 +35,21 @@ class Printer:
     papers: tuple[str, ...]
     bindings: tuple[str, ...]
     even_pages: bool = True
+    hardcover_trims_in: dict[str, tuple[float, float]] | None = None  # None: as paperback
 
-    def trim_named(self, width_mm: float, height_mm: float) -> str | None:
+    def trims(self, binding: str = "paperback") -> dict[str, tuple[float, float]]:
+        """The trims the printer offers for a binding, by name."""
+        if binding == "hardcover" and self.hardcover_trims_in is not None:
+            return self.hardcover_trims_in
+        return self.trims_in
+
+    def trim_named(self, width_mm: float, height_mm: float,
+                   binding: str = "paperback") -> str | None:
         """The name of the printer's trim that is this size, or None (always a name when the
         printer takes any trim)."""
         if not self.trims_in:
             return "custom"
-        for name, (w, h) in self.trims_in.items():
+        for name, (w, h) in self.trims(binding).items():
             if (abs(w * IN - width_mm) <= TRIM_TOLERANCE_MM
                     and abs(h * IN - height_mm) <= TRIM_TOLERANCE_MM):
                 return name
@@ -120,7 +128,8 @@ def cover_size_mm(printer: Printer, trim_mm: tuple[float, float],
 # 0.125 in on top, bottom and outside only, the page then trim + 0.125 in wide and + 0.25 in
 # tall; margins by page count; spine
 # 0.002252 in a page (white), 0.0025 (cream), 0.002347 (colour); spine text from 79 pages,
-# 0.0625 in clear of each fold; 24 to 828 pages (776 on cream), hardcover 75 to 550.
+# 0.0625 in clear of each fold; 24 to 828 pages (776 on cream); hardcover 75 to 550 pages in
+# five trims only.
 KDP = Printer(
     name="kdp", label="Amazon KDP",
     trims_in=_trims((5.0, 8.0), (5.06, 7.81), (5.25, 8.0), (5.5, 8.5), (5.83, 8.27),
@@ -134,7 +143,9 @@ KDP = Printer(
     inside_margin_in=((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (10**6, 0.875)),
     outside_margin_in=0.25, outside_margin_bleed_in=0.375,
     spine_text_min_pages=79, spine_safety_in=0.0625,
-    papers=("white", "cream", "color"), bindings=("paperback", "hardcover"))
+    papers=("white", "cream", "color"), bindings=("paperback", "hardcover"),
+    hardcover_trims_in=_trims((5.5, 8.5), (6.0, 9.0), (6.14, 9.21), (7.0, 10.0),
+                              (8.25, 11.0)))
 
 # IngramSpark: "File Creation Guide" (ingramspark.com, help.ingramspark.com « Creating and
 # designing print-ready digital files »; its trim-size tables and spine width table): interior
