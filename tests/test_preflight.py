@@ -193,3 +193,22 @@ def test_release_strict_refuses_print_files_the_printer_would_reject(tmp_path):
     assert not (root / "dist" / "release" / "1.0").exists()
     without = CliRunner().invoke(main, ["release", str(root), "--version", "1.0"])
     assert without.exit_code == 0, without.output  # the preflight is --strict's
+
+
+def test_the_price_add_on_is_read_with_the_barcode(built, tmp_path):
+    from make_book.assets import wrapcover
+    from make_book.assets.covers import cover_spec
+    from make_book.core.editions import editions
+    from make_book.lint.preflight import decode_barcodes
+    from make_book.writers.wrap import wrap_pdf
+
+    book, interior, _cover = built
+    with pikepdf.open(interior) as pdf:
+        pages = len(pdf.pages)
+    edition = editions(book)[0]
+    spec = wrapcover.wrap_spec(book, edition, cover_spec(book, edition), pages, "soon")
+    priced = tmp_path / "cover.pdf"
+    priced.write_bytes(wrap_pdf(spec, "t", 0, price_code="51995"))
+    assert "978212345680351995" in decode_barcodes(priced, add_on=True)
+    assert codes(book, interior, priced) == []
+    assert [d.code for d in preflight(book, interior, priced, ISBN, "52495").items] == ["E088"]

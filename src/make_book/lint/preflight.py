@@ -43,13 +43,16 @@ def preflight_build(book: Book, artifacts: list[Artifact]) -> Report:
         isbn = isbn_of(edition.identifier)
         if not edition.is_volume and book.config.isbn:
             isbn = book.config.isbn
+        price = book.config.price_code if not edition.is_volume else None
         report.items += preflight(book, printed.path, cover.path if cover else None,
-                                  isbn).items
+                                  isbn, price).items
     return report
 
 
-def preflight(book: Book, interior: Path, cover: Path | None, isbn: str | None) -> Report:
-    """Every finding on one edition's print interior and wrap cover."""
+def preflight(book: Book, interior: Path, cover: Path | None, isbn: str | None,
+              price_code: str | None = None) -> Report:
+    """Every finding on one edition's print interior and wrap cover (its barcode read for
+    `isbn`, and its EAN-5 add-on for `price_code`)."""
     report = Report()
     target = printer(book.config.print.target)
     with pikepdf.open(interior) as pdf:
@@ -63,8 +66,8 @@ def preflight(book: Book, interior: Path, cover: Path | None, isbn: str | None) 
             _common(pdf, cover, report)
         _spine_text(book, target, pages, cover, report)
         if isbn:
-            found = decode_barcodes(cover)
-            if ean13(isbn) not in found:
+            found = decode_barcodes(cover, add_on=bool(price_code))
+            if ean13(isbn) + (price_code or "") not in found:
                 seen = ", ".join(sorted(found)) or "no barcode"
                 report.error("E088", f"the back cover has no barcode of the ISBN {isbn} "
                              f"({seen} found)", cover, 1,
@@ -250,8 +253,9 @@ def _walk(stream: pikepdf.Object, matrix: pikepdf.Matrix, resources: pikepdf.Obj
     return found
 
 
-def decode_barcodes(pdf: Path, dpi: int = 300) -> set[str]:
-    """The barcodes zxing-cpp reads on the PDF's first page, rendered at `dpi`."""
+def decode_barcodes(pdf: Path, dpi: int = 300, add_on: bool = False) -> set[str]:
+    """The barcodes zxing-cpp reads on the PDF's first page, rendered at `dpi`; with
+    `add_on`, an EAN-13 is read with its add-on's digits after its own."""
     import zxingcpp  # a second to import: only when a cover is checked
     from PIL import Image
 
@@ -263,4 +267,6 @@ def decode_barcodes(pdf: Path, dpi: int = 300) -> set[str]:
         subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf),
                         str(prefix)], check=True, capture_output=True)
         image = Image.open(next(Path(tmp).glob("cover*.png")))
-        return {result.text for result in zxingcpp.read_barcodes(image)}
+        symbol = zxingcpp.EanAddOnSymbol.Read if add_on else zxingcpp.EanAddOnSymbol.Ignore
+        return {result.text for result in zxingcpp.read_barcodes(image,
+                                                                 ean_add_on_symbol=symbol)}
