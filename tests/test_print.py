@@ -109,9 +109,12 @@ def test_gutter_widens_for_a_thick_kdp_book(tmp_path):
 
     root = with_print(FIXTURES / "mini", tmp_path, 'target = "kdp"')
     book, _ = read_book(root)
-    assert gutter_css(book, 700) == ""  # 0.75 in < pdf.css's 21 mm
+    assert gutter_css(book, 700) == ("", None)  # 0.75 in < pdf.css's 21 mm
     assert INSIDE_MARGIN_MM < 0.875 * IN
-    assert f"margin-left: {0.875 * IN:.2f}mm" in gutter_css(book, 701)
+    css, note = gutter_css(book, 701)
+    assert f"margin-left: {0.875 * IN:.2f}mm" in css
+    assert note == ("inside margin widened from 21 to 22.2 mm: Amazon KDP wants 0.875 in "
+                    "for 701 pages")
     css = (Path(__file__).parents[1] / "src/make_book/styles/pdf.css").read_text("utf-8")
     assert f"{INSIDE_MARGIN_MM:g}mm" in css
 
@@ -186,3 +189,25 @@ def test_barcode_decodes_to_the_isbn(printed, tmp_path):
 
     found = decode_barcodes(printed.file("essais-en-trois-parties-cover.pdf"))
     assert isbn.ean13(ISBN) in found
+
+
+def test_a_build_widens_the_gutter_and_says_so(tmp_path, monkeypatch):
+    import dataclasses
+
+    from click.testing import CliRunner
+
+    from make_book.cli import main
+    from make_book.core import printers
+
+    # A printer that wants an inch of gutter whatever the page count: a thin book shows it.
+    wide = dataclasses.replace(KDP, inside_margin_in=((10**6, 1.0),))
+    monkeypatch.setitem(printers.PRINTERS, "kdp", wide)
+    root = with_print(FIXTURES / "mini", tmp_path / "book", 'target = "kdp"')
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("note ")]
+    assert len(notes) == 1, result.output
+    assert notes[0].endswith("a-small-book.pdf: inside margin widened from 21 to 25.4 mm: "
+                             "Amazon KDP wants 1.000 in for 10 pages")
+    with pikepdf.open(root / "dist" / "a-small-book.pdf") as pdf:
+        assert len(pdf.pages) % 2 == 0

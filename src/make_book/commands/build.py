@@ -38,6 +38,9 @@ def run(root: Path, out: Path | None, formats: tuple[str, ...], edition: str, st
         console.print("interrupted: dist/ is as the last good build left it", markup=False)
         raise click.exceptions.Exit(INTERRUPTED) from None
     print_warnings(console, result.report.warnings, root)
+    for artifact in result.artifacts:
+        for note in artifact.notes:
+            console.print(f"note {escape(shown(artifact.path))}: {escape(note)}")
     summarise(console, result.outputs, tracker.done, result.seconds)
     return result
 

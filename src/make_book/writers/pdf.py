@@ -55,7 +55,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     anchors: dict[str, BlockRef] = {}
     fetcher = BookFetcher(book.root)
     document = _layout(book, edition, ctx, anchors, fetcher, "")
-    gutter = gutter_css(book, len(document.pages) + 1)  # + 1: the page an odd count adds
+    gutter, note = gutter_css(book, len(document.pages) + 1)  # + 1: the page an odd count adds
     if gutter:  # a thick book for its printer: laid out again with the wider gutter
         anchors.clear()
         document = _layout(book, edition, ctx, anchors, fetcher, gutter)
@@ -71,7 +71,8 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
     on_screen = screen_document(document, cover.pages)
     on_screen.write_pdf(screen, **options)
-    return [Artifact(edition.key, "pdf", "print", printed, len(to_print.pages), breaks),
+    return [Artifact(edition.key, "pdf", "print", printed, len(to_print.pages), breaks,
+                     (note,) if note else ()),
             Artifact(edition.key, "pdf", "screen", screen, len(on_screen.pages))]
 
 

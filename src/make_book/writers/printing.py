@@ -60,16 +60,17 @@ def geometry_css(book: Book) -> str:
     return css
 
 
-def gutter_css(book: Book, pages: int) -> str:
+def gutter_css(book: Book, pages: int) -> tuple[str, str | None]:
     """A wider inside margin when the printer wants more than pdf.css gives for `pages`
-    pages (KDP: 0.875 in beyond 700 pages), else ""."""
+    pages (KDP: 0.875 in beyond 700 pages), and the sentence that says so; else ("", None)."""
     needed = target(book).min_inside_mm(pages)
     if needed <= INSIDE_MARGIN_MM + 1e-6:
-        return ""
-    log.info("the gutter widened to %.1f mm: %s wants %.1f mm for %d pages",
-             needed, target(book).label, needed, pages)
+        return "", None
+    note = (f"inside margin widened from {INSIDE_MARGIN_MM:g} to {needed:.1f} mm: "
+            f"{target(book).label} wants {needed / 25.4:.3f} in for {pages} pages")
+    log.debug(note)
     return (f"@page :right {{ margin-left: {needed:.2f}mm; }}\n"
-            f"@page :left {{ margin-right: {needed:.2f}mm; }}\n")
+            f"@page :left {{ margin-right: {needed:.2f}mm; }}\n"), note
 
 
 def print_document(book: Book, document: Document, epoch: int) -> Document:
