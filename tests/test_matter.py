@@ -160,10 +160,15 @@ def test_an_isbn_with_a_wrong_check_digit_is_a_located_error(tmp_path) -> None: 
     toml = root / "manuscript" / "book.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace(
         "[book]\n", '[book]\nisbn = "978-2-07-036822-7"\n', 1), encoding="utf-8")
-    done = run_cli("check", str(root))
+    done = run_cli("check", str(root))  # and ebook_isbn's wrong digit is an E005
+    toml.write_text(toml.read_text(encoding="utf-8").replace("isbn =", "ebook_isbn =", 1),
+                    encoding="utf-8")
+    ebook = run_cli("check", str(root))
+    assert ebook.returncode == 1 and ("E005 [book] ebook_isbn: '978-2-07-036822-7' is not an "
+                                      "ISBN: its check digit is wrong") in ebook.stdout
     assert done.returncode == 1
-    assert ("manuscript/book.toml:2: E005 [book] isbn: '978-2-07-036822-7' is not an ISBN: "
-            "its check digit is wrong") in done.stdout, done.stdout
+    assert ("manuscript/book.toml:2: E008 [book] isbn '978-2-07-036822-7' is not a valid "
+            "ISBN: its check digit is 7") in done.stdout, done.stdout
 
 
 def test_the_author_s_cover_is_used_as_made(onebook: Built) -> None:

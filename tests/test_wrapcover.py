@@ -4,11 +4,12 @@ lettering only when the spine can hold it, a clear barcode zone, and a real buil
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, copy_project
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageFilter, ImageStat
 from pypdf import PdfReader
 
 from make_book.assets.covers import ACCENTS, CoverSpec
@@ -18,13 +19,13 @@ from make_book.assets.wrapcover import (
     WrapSpec,
     barcode_box,
     isbn_of,
-    pdf_bytes,
     render_wrap,
     spine_box,
     spine_width_mm,
     wrap_size_mm,
 )
 from make_book.build.pipeline import build
+from make_book.writers.wrap import wrap_pdf
 
 DPI = 100  # enough to see every element; keeps the tests fast
 MM = 72 / 25.4  # points per millimetre
@@ -58,6 +59,14 @@ def changed(a: Image.Image, b: Image.Image, box: tuple[int, int, int, int]) -> f
     return ImageStat.Stat(diff.point(lambda v: 255 if v > 24 else 0)).mean[0] / 255
 
 
+def blurred_difference(a: Image.Image, b: Image.Image, box: tuple[int, int, int, int]) -> float:
+    """Mean difference in box of a and b, each softened first: glyphs drawn in the same
+    place by two renderers come close, glyphs out of place do not."""
+    soft = ImageFilter.GaussianBlur(1.5)
+    diff = ImageChops.difference(a.crop(box).filter(soft), b.crop(box).filter(soft))
+    return ImageStat.Stat(diff.convert("L")).mean[0]
+
+
 def test_spine_and_sheet_geometry():
     assert spine_width_mm(320, 0.0572) == pytest.approx(18.304)
     assert wrap_size_mm((148, 210), 3, 18.304) == pytest.approx((2 * (148 + 3) + 18.304, 216))
@@ -65,14 +74,50 @@ def test_spine_and_sheet_geometry():
 
 def test_pdf_page_is_two_trims_two_bleeds_and_the_spine(art):
     wrap = spec(art)
-    data = pdf_bytes(render_wrap(wrap, dpi=DPI), wrap, "t", dpi=DPI)
+    data = wrap_pdf(wrap, "t", 0)
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert float(page.mediabox.width) / MM == pytest.approx(2 * (148 + 3) + 320 * 0.0572,
                                                              abs=0.01)
     assert float(page.mediabox.height) / MM == pytest.approx(210 + 2 * 3, abs=0.01)
+    x0, y0 = (float(v) / MM for v in page.mediabox.lower_left)
     trim = [float(v) / MM for v in page.trimbox]
-    assert trim == pytest.approx([3, 3, 3 + 2 * 148 + 320 * 0.0572, 213], abs=0.01)
-    assert pdf_bytes(render_wrap(wrap, dpi=DPI), wrap, "t", dpi=DPI) == data  # no date
+    assert trim == pytest.approx([x0 + 3, y0 + 3, x0 + 3 + 2 * 148 + 320 * 0.0572, y0 + 213],
+                                 abs=0.01)
+    assert wrap_pdf(wrap, "t", 0) == data  # dated by the build, not the clock
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_vector_lettering_sits_where_pillow_draws_it(art, lang, tmp_path):
+    """The PDF's text, rendered, covers the raster drawing's letters: same faces, sizes and
+    baselines, the spine's turned the same way; and it is text, not pixels."""
+    wrap = spec(art, lang=lang)
+    pdf = tmp_path / "wrap.pdf"
+    pdf.write_bytes(wrap_pdf(wrap, "t", 0, price_code="90000"))
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert text.count("s’effondre") == 2  # front and spine
+    # At 300 dpi, the resolution the lettering was laid out at (Pillow rounds sizes to whole
+    # pixels), then compared at DPI.
+    subprocess.run(["pdftoppm", "-png", "-r", "300", str(pdf), str(tmp_path / "v")],
+                   check=True)
+    full = Image.open(next(tmp_path.glob("v*.png"))).convert("RGB")
+    size = render_wrap(wrap, dpi=DPI, draw_text=False).size
+
+    def at_dpi(image: Image.Image) -> Image.Image:
+        return image.resize(full.size).resize(size, Image.Resampling.BOX)
+
+    vector, raster = at_dpi(full), at_dpi(render_wrap(wrap))
+    bare = at_dpi(render_wrap(wrap, draw_text=False))
+    w, h = vector.size
+    bleed, trim_w = round(3 / 25.4 * DPI), round(148 / 25.4 * DPI)
+    front_title = (w - bleed - round(trim_w * 0.92), bleed + round(h * 0.66),
+                   w - bleed - round(trim_w * 0.08), bleed + round(h * 0.85))
+    back_text = (bleed + round(trim_w * 0.08), bleed + round(h * 0.12),
+                 bleed + round(trim_w * 0.9), bleed + round(h * 0.45))
+    # The letters differ from the bare sheet, and far less from the raster drawing (what is
+    # left is how two renderers smooth the edges of the same glyphs).
+    for box in (front_title, back_text, spine_box(wrap, DPI)):
+        assert blurred_difference(vector, bare, box) > 2 * blurred_difference(vector, raster,
+                                                                             box), box
 
 
 def test_title_blurb_and_spine_are_drawn(art):

@@ -199,30 +199,36 @@ def build(ctx: click.Context, path: Path, formats: tuple[str, ...], edition: str
 @click.argument("path", type=PATH_ARG, default=".", required=False)
 @click.option("--epub", is_flag=True,
               help="Also build the EPUBs (in a temporary folder) and run EPUBCheck on them.")
+@click.option("--print", "printed", is_flag=True,
+              help="Also build the print PDFs and covers (into the output folder) and "
+                   "preflight them against [print] target.")
 @click.option("--strict/--no-strict", default=False, envvar="MAKEBOOK_STRICT", show_envvar=True,
               help="Exit 1 on warnings too.")
 @click.option("--ignore", default="", metavar="CODES",
               help="Comma-separated codes not to report (W051,W052).")
 @debug_option
-def check(path: Path, epub: bool, strict: bool, ignore: str) -> None:
+def check(path: Path, epub: bool, printed: bool, strict: bool, ignore: str) -> None:
     """Report every problem that can be found without writing the book.
 
     book.toml and front matter (unknown keys, wrong types), missing images and alt text,
     broken cross-references and links, duplicate labels, typography hints, empty chapters;
-    with --epub, EPUBCheck too. Each finding is one line `path:line:col: CODE message`.
+    with --epub, EPUBCheck too; with --print, a preflight of the print files (page size,
+    page count, fonts, image resolution, output intent, annotations, cover size, barcode).
+    Each finding is one line `path:line:col: CODE message`.
 
     \b
     Examples:
       make-book check
       make-book check ~/livres/essai --strict
       make-book check --epub
+      make-book check --print
       make-book check --ignore W051,W052
     """
     from make_book.commands import check as command
     from make_book.commands.ui import err_console, out_console
 
     codes = frozenset(c.strip().upper() for c in ignore.split(",") if c.strip())
-    code = command.run(path, out_console(), err_console(), strict, epub, codes)
+    code = command.run(path, out_console(), err_console(), strict, epub, codes, printed)
     if code:
         raise click.exceptions.Exit(code)
 

@@ -39,6 +39,8 @@ from make_book.core.model import Book
 # name goes into the EPUB and the PDF, so it must not change when the code merely moves.
 DRAWING_VERSION = "1"
 
+ART_BOX = (0.08, 0.112, 0.92, 0.53)  # the front's art block in fractions of the trim
+
 # Palette: warm paper and ink, with one accent per volume so the parts tell apart on a shelf.
 PAPER = (243, 237, 226)
 INK = (31, 27, 22)
@@ -254,7 +256,7 @@ def render_cover(
     line = max(1, round(w / 800))
     band_base = round(h * 0.068)  # baseline of the series line
     band_rule = round(h * 0.088)
-    art_box = (mx, round(h * 0.112), w - mx, round(h * 0.53))
+    art_box = (mx, round(h * ART_BOX[1]), w - mx, round(h * ART_BOX[3]))
     numeral_top = round(h * 0.574)  # cap line of the numeral
     title_top = round(h * 0.683)  # cap line of the title (omnibus: the numeral's line)
     foot_rule = round(h * 0.905)
@@ -290,15 +292,8 @@ def render_cover(
         title_top = numeral_top
 
     # Title, then subtitle, in the space left above the foot rule.
-    draw_titles(
-        draw,
-        fonts,
-        spec,
-        pal,
-        (mx, title_top, w - mx, foot_rule - round(h * 0.03)),
-        w * 0.112,
-        w * 0.037,
-    )
+    draw_titles(draw, fonts, spec, pal, (mx, title_top, w - mx, foot_rule - round(h * 0.03)),
+                w * 0.112, w * 0.037)
     draw_foot(draw, fonts, spec, pal, mx, w - mx, foot_base, small)
     return canvas
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,6 +82,47 @@ class Fonts:
         return _load_font(str(self.dir / _FONT_FILES[face]), max(1, round(size)))
 
 
+@dataclass(frozen=True)
+class TextRun:
+    """One piece of lettering as it would have been drawn: on which canvas (the id of its
+    pixel store), its baseline's left end in pixels, its face and size, its colour."""
+
+    canvas: int
+    x: float
+    baseline: float
+    text: str
+    font: str  # the font file's path
+    size: int  # pixels
+    fill: Color
+    features: tuple[str, ...] = ()
+
+
+_RUNS: ContextVar[list[TextRun] | None] = ContextVar("lettering_runs", default=None)
+
+
+@contextmanager
+def recording_text() -> Iterator[list[TextRun]]:
+    """Within the block, lettering is recorded (and returned) instead of drawn: the wrap
+    cover sets it as text in its PDF over a background drawn without it."""
+    runs: list[TextRun] = []
+    token = _RUNS.set(runs)
+    try:
+        yield runs
+    finally:
+        _RUNS.reset(token)
+
+
+def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str,
+          font: ImageFont.FreeTypeFont, fill: Color, features: list[str] | None = None) -> None:
+    """Draw text from the left end of its baseline, or record it (recording_text)."""
+    runs = _RUNS.get()
+    if runs is None:
+        draw.text(xy, text, font=font, fill=fill, anchor="ls", features=features)
+    else:
+        runs.append(TextRun(id(draw.im), xy[0], xy[1], text, str(font.path), int(font.size),
+                            tuple(fill[:3]), tuple(features or ())))
+
+
 def _feats(*tags: str) -> list[str] | None:
     return list(tags) if _RAQM else None
 
@@ -109,7 +154,7 @@ def draw_line(
 ) -> None:
     """Draw one line whose leftmost ink (italic overhang included) starts at ``x``."""
     left = min(_ink_bbox(font, text)[0], 0) if text else 0
-    draw.text((x - left, baseline), text, font=font, fill=fill, anchor="ls")
+    _text(draw, (x - left, baseline), text, font, fill)
 
 
 def _spaced_caps(text: str) -> tuple[str, list[str] | None]:
@@ -142,7 +187,7 @@ def draw_tracked(
         x -= tracked_width(text, font, tracking) / 2
     text, feats = _spaced_caps(text)
     for ch in text:
-        draw.text((x, baseline), ch, font=font, fill=fill, anchor="ls", features=feats)
+        _text(draw, (x, baseline), ch, font, fill, feats)
         x += font.getlength(ch, features=feats) + tracking
 
 

@@ -1,28 +1,24 @@
 """The print edition's full wrap-around cover: back, spine and front on one sheet, with bleed.
 
 The sheet is `2 × (trim width + bleed) + spine` wide and `trim height + 2 × bleed` tall; the
-spine is the print PDF's page count times the paper's thickness per page (book.toml
-`[pdf] paper_thickness_mm`). It is drawn with Pillow at 300 dpi in the series' cover system
-(the front is `covers.render_cover` itself) and saved as a one-page PDF whose TrimBox and
-BleedBox tell the printer where to cut. The spine carries text only when it is wide enough
-to hold it; the back keeps an empty white zone for the printer's barcode.
+spine is the print PDF's page count times the paper's thickness per page (the printer's, by
+[print] paper, or [pdf] paper_thickness_mm for offset). It is drawn with Pillow at 300 dpi
+in the series' cover system (the front is `covers.render_cover` itself); writers/wrap.py
+sets its lettering as text over that drawing, in a PDF/X-4 whose TrimBox and BleedBox tell
+the printer where to cut. The spine carries text only when the printer allows it for the
+page count and it is wide enough to hold it; the back keeps a white zone for the barcode.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, FloatObject, NameObject
+from pypdf import PdfReader
 
-from make_book import __version__
 from make_book.assets.covers import (
-    DRAWING_VERSION,
     INK,
     PAPER,
     CoverSpec,
@@ -43,9 +39,8 @@ from make_book.assets.lettering import (
     tracked_width,
 )
 from make_book.core.editions import Edition
-from make_book.core.files import digest
 from make_book.core.model import Book
-from make_book.core.store import ContentCache
+from make_book.core.printers import printer
 
 DPI = 300
 MIN_SPINE_TEXT_MM = 6.0  # below this a printer cannot keep lettering off the folds
@@ -68,6 +63,27 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where a canvas drawn on its own lands on the sheet: shifted by (dx, dy) pixels, and
+    for the spine turned by `angle` degrees (Pillow's sense, counter-clockwise) after being
+    drawn lying down, `length` × `thick` pixels."""
+
+    dx: float
+    dy: float
+    angle: int = 0
+    length: float = 0.0
+    thick: float = 0.0
+
+    def to_sheet(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the canvas, in sheet pixels."""
+        if self.angle == 90:  # counter-clockwise: the strip's left end goes to the bottom
+            x, y = y, self.length - x
+        elif self.angle == -90:
+            x, y = self.thick - y, x
+        return x + self.dx, y + self.dy
+
+
+@dataclass(frozen=True)
 class WrapSpec:
     """Everything the wrap cover shows; text arrives typeset and localised."""
 
@@ -79,6 +95,7 @@ class WrapSpec:
     entries: tuple[Entry, ...] = field(default=())  # the series, listed under the blurb
     forthcoming_label: str = "forthcoming"
     isbn: str | None = None
+    spine_text: bool = True  # the printer allows lettering on a spine of this page count
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -93,6 +110,7 @@ def wrap_spec(book: Book, edition: Edition, front: CoverSpec, pages: int,
     omnibus's carries the book's description, then every part with its summary.
     """
     config = book.config
+    target = printer(config.print.target)
     parts = [p for p in book.parts if not p.implicit]
     if edition.is_volume:
         blurb = edition.parts[0].summary
@@ -101,12 +119,20 @@ def wrap_spec(book: Book, edition: Edition, front: CoverSpec, pages: int,
     else:
         blurb = config.description
         entries = tuple(Entry(p.number, p.title, p.summary, p.forthcoming) for p in parts)
+    # Offset covers bleed what the interior does (3 mm at least); KDP and IngramSpark want
+    # their own 0.125 in.
+    bleed = (config.pdf.bleed_mm or DEFAULT_BLEED_MM) if target.gutter_bleed \
+        else target.cover_bleed_mm
+    # The print ISBN of [book] is the omnibus's; a volume's is in its own identifier.
+    isbn = isbn_of(edition.identifier)
+    if not edition.is_volume and config.isbn:
+        isbn = config.isbn
     return WrapSpec(
-        front=front, trim_mm=(config.pdf.width_mm, config.pdf.height_mm),
-        bleed_mm=config.pdf.bleed_mm or DEFAULT_BLEED_MM,
-        spine_mm=round(spine_width_mm(pages, config.pdf.paper_thickness_mm), 3),
+        front=front, trim_mm=(config.pdf.width_mm, config.pdf.height_mm), bleed_mm=bleed,
+        spine_mm=round(target.spine_mm(pages, config.print.paper,
+                                       config.pdf.paper_thickness_mm), 3),
         blurb=blurb, entries=entries, forthcoming_label=forthcoming_label,
-        isbn=isbn_of(edition.identifier))
+        isbn=isbn, spine_text=pages >= target.spine_text_min_pages)
 
 
 def page_count(pdf: Path) -> int:
@@ -143,9 +169,18 @@ def _pt(points: float, dpi: int = DPI) -> float:
 # Drawing
 
 
+def spine_lettered(spec: WrapSpec) -> bool:
+    """Whether the spine carries lettering: the printer allows it for the page count, and
+    it is wide enough to hold it."""
+    return spec.spine_text and spec.spine_mm >= MIN_SPINE_TEXT_MM
+
+
 def render_wrap(spec: WrapSpec, dpi: int = DPI, draw_text: bool = True,
-                fonts_dir: Path | None = None) -> Image.Image:
-    """The whole sheet as an RGB image at `dpi`."""
+                fonts_dir: Path | None = None,
+                placements: dict[int, Placement] | None = None) -> Image.Image:
+    """The whole sheet as an RGB image at `dpi`. `placements`, when given, receives where
+    each canvas that carries lettering lands on the sheet (by the id of its pixel store,
+    as lettering.TextRun names it)."""
     width_mm, height_mm = spec.size_mm
     trim_w, trim_h = _px(spec.trim_mm[0], dpi), _px(spec.trim_mm[1], dpi)
     bleed, spine = _px(spec.bleed_mm, dpi), _px(spec.spine_mm, dpi)
@@ -156,12 +191,18 @@ def render_wrap(spec: WrapSpec, dpi: int = DPI, draw_text: bool = True,
     front = render_cover(spec.front, size=(trim_w, trim_h), fonts_dir=fonts_dir,
                          draw_text=draw_text)
     sheet.paste(front, (bleed + trim_w + spine, bleed))
-    if draw_text and spec.spine_mm >= MIN_SPINE_TEXT_MM:
+    if placements is not None:
+        placements[id(back.im)] = Placement(bleed, bleed)
+        placements[id(front.im)] = Placement(bleed + trim_w + spine, bleed)
+    if draw_text and spine_lettered(spec):
         strip = _render_spine(spec, (trim_h, spine), fonts, dpi)
         # French spines read upwards, English ones downwards (the title readable when the
         # book lies face up).
-        turned = strip.rotate(90 if spec.front.lang.startswith("fr") else -90, expand=True)
+        angle = 90 if spec.front.lang.startswith("fr") else -90
+        turned = strip.rotate(angle, expand=True)
         sheet.paste(turned, (bleed + trim_w, bleed))
+        if placements is not None:
+            placements[id(strip.im)] = Placement(bleed + trim_w, bleed, angle, trim_h, spine)
     return sheet
 
 
@@ -206,14 +247,7 @@ def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: Fonts, dpi: int,
     font = fit_tracked(fonts, "sans_semibold", series, small, 0.22, w - 2 * mx)
     draw_tracked(draw, (mx, band_base), series, font, pal.ink, font.size * 0.22)
 
-    # Blurb and list share the room between the band and the barcode zone; both shrink
-    # together until they fit.
-    top, bottom = band_rule + round(h * 0.06), box[1] - round(h * 0.04)
-    for scale in (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62, 0.56):
-        ops = _back_text(spec, fonts, pal, mx, w - 2 * mx, top, dpi, scale)
-        if ops[-1] <= bottom:
-            break
-    for op in ops[0]:
+    for op in _fitted_back_text(spec, fonts, (w, h), dpi)[0]:
         op(draw)
 
     foot = round(h * 0.948)
@@ -221,10 +255,29 @@ def _render_back(spec: WrapSpec, size: tuple[int, int], fonts: Fonts, dpi: int,
         font = fonts.get("sans", small)
         draw_tracked(draw, (mx, foot), spec.front.publisher, font, pal.soft,
                       font.size * 0.16)
-    if spec.isbn:
-        font = fonts.get("sans", small * 0.95)
-        draw_line(draw, mx, foot - small * 2.2, f"ISBN {spec.isbn}", font, pal.soft)
     return canvas
+
+
+def _fitted_back_text(spec: WrapSpec, fonts: Fonts, size: tuple[int, int], dpi: int):  # noqa: ANN202
+    """The blurb and the list, shrunk together until they fit between the band and the
+    barcode zone (to 56 % at most), and whether they fit."""
+    w, h = size
+    mx = round(w * 0.08)
+    top = round(h * 0.088) + round(h * 0.06)
+    bottom = _barcode_in_panel(w, h, dpi)[1] - round(h * 0.04)
+    for scale in (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62, 0.56):
+        ops, end = _back_text(spec, fonts, palette(spec.front), mx, w - 2 * mx, top, dpi,
+                              scale)
+        if end <= bottom:
+            return ops, True
+    return ops, False
+
+
+def back_text_fits(spec: WrapSpec, dpi: int = 100) -> bool:
+    """Whether the back's blurb and list fit their panel (else they run into the barcode
+    zone, even at their smallest)."""
+    size = (_px(spec.trim_mm[0], dpi), _px(spec.trim_mm[1], dpi))
+    return _fitted_back_text(spec, Fonts(None), size, dpi)[1]
 
 
 def _back_text(spec: WrapSpec, fonts: Fonts, pal, left: int, width: int, top: int,  # noqa: ANN001
@@ -317,43 +370,3 @@ def _render_spine(spec: WrapSpec, size: tuple[int, int], fonts: Fonts,
     font = fonts.get("display_it", size)
     draw_line(draw, x, (thick + cap_height(font)) / 2, spec.front.title, font, pal.ink)
     return strip
-
-
-# ---------------------------------------------------------------------------------------------
-# PDF
-
-
-def pdf_bytes(image: Image.Image, spec: WrapSpec, title: str, dpi: int = DPI) -> bytes:
-    """A one-page PDF of `image` at `dpi`, with TrimBox (the three faces) and BleedBox, and
-    no date: the same sheet always gives the same bytes."""
-    buffer = io.BytesIO()
-    image.save(buffer, "PDF", resolution=float(dpi), quality=95, subsampling=0,
-               title=title, creator="make-book", producer="make-book",
-               creationDate=None, modDate=None)
-    reader = PdfReader(io.BytesIO(buffer.getvalue()))
-    writer = PdfWriter(clone_from=reader)
-    page = writer.pages[0]
-    # Whole pixels make the sheet up to a pixel off: stretch it to the exact size in points.
-    width, height = (v * 72 / 25.4 for v in spec.size_mm)
-    page.scale_to(width, height)
-    bleed = spec.bleed_mm * 72 / 25.4
-    box = [FloatObject(round(v, 3)) for v in (0, 0, width, height)]
-    page[NameObject("/MediaBox")] = ArrayObject(box)
-    page[NameObject("/BleedBox")] = ArrayObject(box)
-    page[NameObject("/TrimBox")] = ArrayObject(
-        [FloatObject(round(v, 3)) for v in (bleed, bleed, width - bleed, height - bleed)])
-    writer.add_metadata({"/Title": title, "/Producer": "make-book", "/Creator": "make-book"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def write_wrap_cover(spec: WrapSpec, out: Path, cache: ContentCache, title: str) -> Path:
-    """Write the wrap cover PDF to `out`, from the cache when the same sheet was made."""
-    art = spec.front.art.read_bytes() if spec.front.art else b""
-    key = digest(repr(dataclasses.replace(spec, front=dataclasses.replace(spec.front, art=None))),
-                 title, art, DRAWING_VERSION, __version__)
-    cached = cache.file("covers", f"wrap-{key[:20]}.pdf",
-                        lambda: pdf_bytes(render_wrap(spec), spec, title))
-    out.write_bytes(cached.read_bytes())  # into the staging folder, published by a rename
-    return out

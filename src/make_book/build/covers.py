@@ -15,7 +15,7 @@ from PIL import Image as PILImage
 from make_book import __version__
 from make_book.assets.covers import DRAWING_VERSION, CoverSpec, cover_spec, jpeg_bytes, render_cover
 from make_book.assets.renditions import encode, load_display
-from make_book.assets.wrapcover import page_count, wrap_spec, write_wrap_cover
+from make_book.assets.wrapcover import page_count, wrap_spec
 from make_book.build.jobs import Job
 from make_book.core.artifacts import Artifact
 from make_book.core.editions import Edition
@@ -23,6 +23,7 @@ from make_book.core.locales import strings
 from make_book.core.model import Book, Image
 from make_book.core.store import ContentCache
 from make_book.writers.context import BuildContext
+from make_book.writers.wrap import write_wrap_pdf
 
 
 def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, printed: Artifact) -> Artifact:
@@ -31,8 +32,9 @@ def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, printed: Artifac
     pages = printed.pages if printed.pages is not None else page_count(printed.path)
     spec = wrap_spec(book, ed, cover_spec(book, ed), pages,
                      strings(book.config.lang)["forthcoming"])
-    path = write_wrap_cover(spec, printed.path.with_name(f"{printed.path.stem}-cover.pdf"),
-                            ContentCache(ctx.cache), ed.title)
+    price = book.config.price_code if spec.isbn and not ed.is_volume else None
+    path = write_wrap_pdf(spec, printed.path.with_name(f"{printed.path.stem}-cover.pdf"),
+                          ContentCache(ctx.cache), ed.title, ctx.epoch, price, ctx.font_config)
     return Artifact(ed.key, "pdf", "cover", path, page_count(path))
 
 

@@ -26,7 +26,7 @@ from make_book.build.output import publish
 from make_book.build.pipeline import FORMATS, build, source_epoch
 from make_book.core.artifacts import Artifact
 from make_book.core.config import load_config
-from make_book.core.diagnostics import BookError, MakeBookError
+from make_book.core.diagnostics import BookError, MakeBookError, Report
 from make_book.core.editions import Edition, editions
 from make_book.core.files import COMPRESSED_SUFFIXES
 from make_book.core.model import Book
@@ -61,10 +61,13 @@ class ReleaseFile:
 
 
 def make_release(root: Path, version: str | None = None, strict: bool = False,
-                 progress: Progress | None = None, out: Path | None = None) -> Path:
+                 progress: Progress | None = None, out: Path | None = None,
+                 vet: Callable[[Book, list[Artifact]], Report] | None = None) -> Path:
     """Build every edition and format of the book at root into `out/<version>/` (out defaults
     to root/dist/release) and return that folder; a book with errors (or, when strict, with
-    warnings) is refused with a BookError and the folder is left as it was."""
+    warnings) is refused with a BookError and the folder is left as it was. `vet` adds its
+    findings on the built files to the build's (the preflight, which lives above the build:
+    `release --strict` passes it)."""
     say = progress or (lambda _message: None)
     root = root.resolve()
     version = version or release_version(root)
@@ -78,6 +81,9 @@ def make_release(root: Path, version: str | None = None, strict: bool = False,
         # A build of its own, into a folder of its own: dist/ plays no part in a release.
         result = build(root, work / "build", FORMATS, "all", progress, strict)
         report = result.report
+        if vet is not None and not report.errors:  # the print files against their printer
+            assert result.book is not None
+            report.items += vet(result.book, result.artifacts).items
         if report.errors or (strict and report.warnings):
             raise BookError(report.errors or report.warnings, root)
         assert result.book is not None

@@ -43,6 +43,9 @@ def run(root: Path, out: Path | None, formats: tuple[str, ...], edition: str, st
         exc.printed = True
         raise
     print_warnings(console, result.report.warnings, root)
+    for artifact in result.artifacts:
+        for note in artifact.notes:
+            console.print(f"note {escape(shown(artifact.path))}: {escape(note)}")
     summarise(console, result.outputs, tracker.done, result.seconds)
     return result
 

@@ -11,16 +11,21 @@ from rich.markup import escape
 from make_book.commands.build import count, pipeline_build
 from make_book.commands.ui import steps
 from make_book.core.diagnostics import Diagnostic, Severity
+from make_book.core.model import Book
 from make_book.lint.check import collect, one_line, sort_key
 from make_book.lint.epubcheck import epubcheck, require_epubcheck
 
 
 def run(root: Path, out: Console, err: Console, strict: bool = False, epub: bool = False,
-        ignore: frozenset[str] = frozenset()) -> int:
-    """Check the book at root; return the exit code (0 clean, 1 errors, or warnings if strict)."""
-    _book, report = collect(root)  # book.toml's [build] table included (settings_schema)
+        ignore: frozenset[str] = frozenset(), printed: bool = False) -> int:
+    """Check the book at root; return the exit code (0 clean, 1 errors, or warnings if strict).
+    `printed`: also build the print PDFs and their covers (into the output folder, as
+    `make-book build` does) and preflight them against the [print] target."""
+    book, report = collect(root)  # book.toml's [build] table included (settings_schema)
     if epub and not report.errors:
         report.items.extend(_epubcheck(root, err))
+    if printed and book is not None and not report.errors:
+        report.items.extend(_preflight(root, book, err))
     findings = sorted((d for d in report.items if d.code not in ignore),
                       key=lambda d: sort_key(d, root))
     for diagnostic in findings:
@@ -42,6 +47,18 @@ def _epubcheck(root: Path, err: Console) -> list[Diagnostic]:
             result = build(root, Path(tmp) / "dist", ("epub",), "all", tracker, False)
             tracker("running EPUBCheck")
             return epubcheck(result.outputs)
+
+
+def _preflight(root: Path, book: Book, err: Console) -> list[Diagnostic]:
+    """Build the PDFs into the book's output folder, as `make-book build` does (what is up
+    to date is kept), and preflight their print files."""
+    from make_book.lint.preflight import preflight_build
+
+    build = pipeline_build()
+    with steps(err) as tracker:
+        result = build(root, None, ("pdf",), "all", tracker, False)
+        tracker("preflight of the print files")
+        return preflight_build(result.book or book, result.artifacts).items
 
 
 def _summary(errors: int, warnings: int, epub: bool) -> str:

@@ -42,7 +42,8 @@ def release(path: Path, version: str | None, strict: bool, out: Path | None) -> 
 
     Every edition and format under versioned names, the web edition zipped for a static host,
     SHA256SUMS (check with `sha256sum -c SHA256SUMS`) and manifest.json. A book with errors,
-    or with warnings under --strict, is not released.
+    or with warnings under --strict, is not released; --strict also preflights the print
+    files against [print] target (as `make-book check --print`).
 
     \b
     Examples:
@@ -52,10 +53,12 @@ def release(path: Path, version: str | None, strict: bool, out: Path | None) -> 
     console = err_console()
     # Deferred for start-up speed: `--help` needs none of the build.
     from make_book.build.release import make_release
+    from make_book.lint.preflight import preflight_build
 
     try:
         with steps(console) as tracker:
-            folder = make_release(path, version, strict, tracker, out)
+            folder = make_release(path, version, strict, tracker, out,
+                                  preflight_build if strict else None)
     except KeyboardInterrupt:
         console.print("interrupted: no release was written", markup=False)
         raise click.exceptions.Exit(INTERRUPTED) from None

@@ -26,6 +26,7 @@ class Artifact:
     path: Path
     pages: int | None = None  # PDFs only
     page_breaks: PageBreaks | None = None  # the print PDF only, for the EPUB's page list
+    notes: tuple[str, ...] = ()  # what the writer changed on its own, said to the user
 
     def moved(self, path: Path) -> Artifact:
         """The same record for the file at its new place (staging → dist/)."""
@@ -35,7 +36,7 @@ class Artifact:
         """The record without its path, as JSON: the output store keeps it with the file,
         so that an output carried over to the next build comes back with it."""
         return {"edition": self.edition, "format": self.format, "variant": self.variant,
-                "pages": self.pages, "page_breaks": self.page_breaks}
+                "pages": self.pages, "page_breaks": self.page_breaks, "notes": list(self.notes)}
 
     @classmethod
     def from_record(cls, data: object, path: Path) -> Artifact | None:
@@ -52,7 +53,8 @@ class Artifact:
                 # JSON turned the (label, index) pairs into lists.
                 page_breaks=None if breaks is None else {
                     str(key): [(str(label), int(index)) for label, index in marks]
-                    for key, marks in breaks.items()})
+                    for key, marks in breaks.items()},
+                notes=tuple(str(note) for note in data.get("notes") or ()))
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from make_book.core import isbn as isbns
 from make_book.core.diagnostics import Report, fail
 from make_book.core.names import stable_uuid
+from make_book.core.printers import printer
 from make_book.core.settings_schema import TABLES, Rejected, suggestion
 
 # Values by table and key, as the code uses them (Key.read), defaults filled in.
@@ -30,7 +32,7 @@ class PdfConfig:
     width_mm: float = 148.0
     height_mm: float = 210.0
     bleed_mm: float = 0.0
-    marks: bool = False
+    marks: bool | None = None  # None: as the printer wants (printers.interior_geometry)
     toc: str = "front"
     paper_thickness_mm: float = 0.0572  # per page: the wrap cover's spine is pages × this
     profile: str = "default"  # "print-ready": also warn on what a printer may reject
@@ -52,6 +54,15 @@ class FontsConfig:
 
 
 @dataclass(frozen=True)
+class PrintConfig:
+    """The [print] table: the printer (core/printers.py) and what it prints on."""
+
+    target: str = "offset"
+    paper: str = "white"
+    binding: str = "paperback"
+
+
+@dataclass(frozen=True)
 class BookConfig:
     """book.toml as the build uses it (the [build] table is the CLI's: BuildDefaults)."""
 
@@ -62,8 +73,7 @@ class BookConfig:
     translators: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     illustrators: tuple[str, ...] = ()
-    isbn: str | None = None  # digits, check digit verified
-    ebook_isbn: str | None = None
+    ebook_isbn: str | None = None  # digits, check digit verified
     printer: str | None = None
     printed: str | None = None  # "2026-11"
     legal_deposit: str | None = None  # "2026-11"
@@ -76,6 +86,8 @@ class BookConfig:
     identifier: str = ""
     description: str | None = None
     version: str | None = None  # names the release files
+    isbn: str | None = None  # the print edition's, for its barcode
+    price_code: str | None = None  # the EAN-5 add-on beside the barcode
     series: str | None = None
     is_series: bool = False  # book.toml has a [series] table: each published part a volume
     omnibus: str = "auto"  # [series] omnibus: "auto", "always" or "never"
@@ -85,6 +97,7 @@ class BookConfig:
     figure_numbering: str = "part"
     pdf: PdfConfig = field(default_factory=PdfConfig)
     fonts: FontsConfig = field(default_factory=FontsConfig)
+    print: PrintConfig = field(default_factory=PrintConfig)
 
     @property
     def source_epoch(self) -> int:
@@ -182,6 +195,8 @@ def load_settings(path: Path, keep_going: bool = False) -> tuple[Settings, Repor
                 settings[table.name][key.name] = key.read(key.default)
     # A [series] table, even an empty one, makes the book a series (core/editions.py).
     settings["series"]["declared"] = isinstance(data.get("series"), dict)
+    if not report.errors:
+        _check_print(settings, text, path, report)
     if not keep_going:
         report.raise_if_errors()
     return _standing_in(settings), report
@@ -199,6 +214,28 @@ def _standing_in(settings: Settings) -> Settings:
             elif (table.name, key.name) in _STAND_INS:
                 settings[table.name][key.name] = _STAND_INS[table.name, key.name]
     return settings
+
+
+def _check_print(settings: Settings, text: str, path: Path, report: Report) -> None:
+    """E007: a trim the [print] target does not offer (the message lists those it does);
+    E008: an ISBN whose length or check digit is wrong."""
+    target = printer(settings["print"]["target"])
+    binding = settings["print"]["binding"]
+    written, width, height = settings["pdf"]["trim"]
+    if target.trim_named(width, height, binding) is None:
+        line = key_line(text, "pdf", "trim") or key_line(text, "print", "target")
+        report.error("E007", f"{target.label} does not print the trim {written!r} "
+                     f"({width:g} × {height:g} mm, {binding}): it offers "
+                     + ", ".join(target.trims(binding)), path, line,
+                     hint="choose one of these as [pdf] trim")
+    value = settings["book"].get("isbn")
+    reason = isbns.problem(value) if value is not None else None
+    if reason:
+        report.error("E008", f"[book] isbn {value!r} is not a valid ISBN: {reason}", path,
+                     key_line(text, "book", "isbn"))
+    if settings["print"]["paper"] not in target.papers:
+        report.error("E007", f"{target.label} offers no {settings['print']['paper']} paper: "
+                     + ", ".join(target.papers), path, key_line(text, "print", "paper"))
 
 
 def _read_text(path: Path) -> str:
@@ -254,7 +291,6 @@ def book_config(settings: Settings) -> BookConfig:
         translators=book["translator"],
         editors=book["editor"],
         illustrators=book["illustrator"],
-        isbn=book.get("isbn"),
         ebook_isbn=book.get("ebook_isbn"),
         printer=book.get("printer"),
         printed=book.get("printed"),
@@ -268,6 +304,8 @@ def book_config(settings: Settings) -> BookConfig:
         identifier=book.get("identifier") or stable_uuid(book["title"]),
         description=book.get("description"),
         version=book.get("version"),
+        isbn=book.get("isbn"),
+        price_code=book.get("price_code"),
         series=settings["series"].get("name"),
         is_series=bool(settings["series"].get("declared")),
         omnibus=settings["series"]["omnibus"],
@@ -276,8 +314,10 @@ def book_config(settings: Settings) -> BookConfig:
         csl=book.get("csl"),
         figure_numbering=settings["numbering"]["figures"],
         pdf=PdfConfig(trim=trim, width_mm=width, height_mm=height, bleed_mm=pdf["bleed"],
-                      marks=pdf["marks"] == "crop", toc=pdf["toc"],
+                      marks=None if pdf["marks"] == "auto" else pdf["marks"] == "crop",
+                      toc=pdf["toc"],
                       paper_thickness_mm=pdf["paper_thickness_mm"], profile=pdf["profile"],
                       variant=pdf.get("variant")),
         fonts=FontsConfig(**settings["fonts"]),
+        print=PrintConfig(**settings["print"]),
     )

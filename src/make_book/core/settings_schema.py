@@ -25,6 +25,10 @@ TRIM_PRESETS_MM: dict[str, tuple[float, float]] = {
     "pocket": (110.0, 178.0),
 }
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+# The printers of core/printers.py, by [print] target; the papers and bindings they may offer.
+PRINT_TARGETS = ("offset", "kdp", "ingramspark")
+PAPERS = ("white", "cream", "color")
+BINDINGS = ("paperback", "hardcover")
 FORMATS = ("epub", "pdf", "html", "docx")
 # What a build makes when nothing says which: the DOCX (for an editor) is asked for.
 DEFAULT_FORMATS = ("epub", "pdf", "html")
@@ -196,6 +200,12 @@ def _length_mm(value: str) -> float:
     return float(match.group(1)) * _UNIT_MM[match.group(2)]
 
 
+def _price(value: str) -> str:
+    if not re.match(r"^\d{5}$", value.strip()):
+        raise Rejected
+    return value.strip()
+
+
 def _thickness(value: float) -> float:
     if not 0.02 <= value <= 0.5:
         raise Rejected
@@ -266,9 +276,6 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             parse=_authors, default=[], default_text="none",
             description="The illustrator: in the metadata (ill) and on the title page.",
             example='"Gustave Doré"'),
-        Key("isbn", (str,), expected="an ISBN-13 or ISBN-10 such as 978-2-07-036822-8",
-            parse=_isbn, description="The ISBN of the print edition, on its copyright page "
-            "(hyphenated) and in the print PDF.", example='"978-2-07-036822-8"'),
         Key("ebook_isbn", (str,), expected="an ISBN-13 or ISBN-10 such as 978-2-07-036822-8",
             parse=_isbn, description="The ISBN of the EPUB, on its copyright page and as its "
             "identifier.", example='"978-2-07-036823-5"'),
@@ -313,6 +320,13 @@ TABLES: dict[str, Table] = {table.name: table for table in (
         Key("description", (str,), expected=_TEXT,
             description="A short description, in the metadata of every edition.",
             example='"Un essai en trois parties."'),
+        Key("isbn", (str,), expected='an ISBN such as "978-2-1234-5680-3"',
+            description="The print edition's ISBN: on its copyright page (hyphenated) and as an "
+            "EAN-13 barcode on the back cover (its check digit is checked).",
+            example='"978-2-1234-5680-3"'),
+        Key("price_code", (str,), expected='five digits such as "51995"', parse=_price,
+            description="The EAN-5 add-on printed right of the barcode (5 + the price in "
+            "US dollars, 90000 for none); only with `isbn`.", example='"90000"'),
         Key("version", (str,), expected='letters, digits and . _ + - such as "1.0.0"',
             parse=_version,
             description="The release version, in the names of the release files, when "
@@ -354,8 +368,9 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             default="0mm",
             description="The bleed around each print page, in mm, cm, in or pt.",
             example='"3mm"'),
-        Key("marks", (str, bool), allowed=("crop", "none", False), default=False,
-            description='Crop marks on the print PDF: "crop" draws them.', example='"crop"'),
+        Key("marks", (str, bool), allowed=("auto", "crop", "none", False), default="auto",
+            description='Crop marks on the print PDF: "crop" draws them, "auto" when the '
+            "printer wants them (offset, when the page bleeds).", example='"crop"'),
         Key("toc", (str,), allowed=("front", "end"), default="front",
             description="Where the table of contents goes.", example='"end"'),
         Key("paper_thickness_mm", (float, int), parse=_thickness, default=0.0572,
@@ -368,6 +383,18 @@ TABLES: dict[str, Table] = {table.name: table for table in (
         Key("variant", (str,), parse=str.lower, allowed=PDF_VARIANTS, default_text="none",
             description="A PDF standard to follow: PDF/A-3b for archives, PDF/UA-1 for "
             "accessibility (in any case).", example='"pdf/ua-1"'),
+    )),
+    Table("print", "The printer the print PDF and its wrap cover are made for (its trim sizes, "
+          "bleed, margins, page count and spine: core/printers.py).", (
+        Key("target", (str,), parse=str.lower, allowed=PRINT_TARGETS, default="offset",
+            description='"kdp" (Amazon KDP), "ingramspark", or "offset" (a press: bleed on '
+            "every side, crop marks).", example='"kdp"'),
+        Key("paper", (str,), parse=str.lower, allowed=PAPERS, default="white",
+            description="The interior paper, for the spine's width (\"color\" for a colour "
+            "interior).", example='"cream"'),
+        Key("binding", (str,), parse=str.lower, allowed=BINDINGS, default="paperback",
+            description="Paperback or hardcover, where the printer tells them apart (page "
+            "counts).", example='"hardcover"'),
     )),
     Table("numbering", "How figures are numbered.", (
         Key("figures", (str,), allowed=("part", "book"), default="part",

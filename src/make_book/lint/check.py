@@ -3,7 +3,8 @@
 The reader and the transform passes are the pipeline's own (pipeline.gather, which a build
 runs too): every file is read and every pass runs even after errors, so that one `make-book
 check` shows as much as a build would. Then come the checks only a linter makes: typography
-hints (hints.py), empty chapters, chapters a forthcoming part hides. EPUBCheck, on EPUBs
+hints (hints.py), empty chapters, chapters a forthcoming part hides, covers whose art or back
+text will not fit (covers.py). EPUBCheck, on EPUBs
 built elsewhere, maps its messages to the same form.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from make_book.build.pipeline import gather
 from make_book.core.diagnostics import Diagnostic, Report, Severity, line_of
 from make_book.core.model import Book
-from make_book.lint import hints
+from make_book.lint import covers, hints
 
 _HEADING = re.compile(r"^#\s", re.M)
 
@@ -29,6 +30,7 @@ def collect(root: Path) -> tuple[Book | None, Report]:
     empty_chapters(book, report)
     hidden_chapters(book, report)
     no_person(book, report)
+    covers.run(book, report)
     return book, report
 
 

@@ -57,6 +57,14 @@ from make_book.writers.pagination import (
     roman_value,
     tag_blocks,
 )
+from make_book.writers.printing import (
+    backgrounds_kept,
+    geometry_css,
+    gutter_css,
+    print_document,
+    print_options,
+    stable_document_id,
+)
 
 # The screen edition's link colour: the web edition's accent.
 SCREEN_LINK = "#7a3a22"
@@ -71,24 +79,30 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     of render_html's document, and return their records: the print one's carries where its
     pages start, for the EPUB's page list. A PDF builds on no other output: inputs is empty."""
     anchors: dict[str, BlockRef] = {}
-    source = render_html(book, edition, ctx, anchors)
     fetcher = BookFetcher(book.root, font_files(book))
-    document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
-        font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
-    if any(c.meta.get("role") == "index" for c in back_matter(book, edition)):
+    document = _layout(book, edition, ctx, anchors, fetcher, "")
+    gutter, note = gutter_css(book, len(document.pages) + 1)  # + 1: the page an odd count adds
+    if gutter:  # a thick book for its printer: laid out again with the wider gutter
+        anchors.clear()
+        document = _layout(book, edition, ctx, anchors, fetcher, gutter)
+    if any(c.role == "index" for c in back_matter(book, edition)):
         # The index prints the page of each place: known once the pages are laid out, and
         # the index comes after them all, so a second layout moves none of them.
-        anchors = {}
-        source = render_html(book, edition, ctx, anchors,
-                             anchor_pages(document, body_start(book, edition)))
-        document = HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
-            font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
+        anchors.clear()
+        document = _layout(book, edition, ctx, anchors, fetcher, gutter,
+                           anchor_pages(document, body_start(book, edition)))
     labels = folio_labels(document, body_start(book, edition))
     breaks = page_starts(document, anchors, labels)
     options = {"uncompressed_pdf": False, "pdf_identifier": edition.identifier.encode(),
                "pdf_variant": book.config.pdf.variant}
     printed = ctx.staging / f"{edition.slug}.pdf"
-    document.write_pdf(printed, finisher=page_labels(labels), **options)
+    to_print = print_document(book, document, ctx.epoch)
+    # The page an odd count adds at the end carries the next folio.
+    printed_labels = labels + [str(int(labels[-1]) + 1) if labels[-1].isdigit() else ""
+                               ] * (len(to_print.pages) - len(labels))
+    with stable_document_id(options["pdf_identifier"]), backgrounds_kept(to_print):
+        to_print.write_pdf(printed, finisher=page_labels(printed_labels),
+                           **{**options, **print_options(book)})
     cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
                  url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
@@ -98,7 +112,8 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
         label for page, label in zip(document.pages, labels, strict=True)
         if not page._page_box.page_type.blank]  # noqa: SLF001
     on_screen.write_pdf(screen, finisher=page_labels(shown), **options)
-    return [Artifact(edition.key, "pdf", "print", printed, len(document.pages), breaks),
+    return [Artifact(edition.key, "pdf", "print", printed, len(to_print.pages), breaks,
+                     (note,) if note else ()),
             Artifact(edition.key, "pdf", "screen", screen, len(on_screen.pages))]
 
 
@@ -133,16 +148,30 @@ def page_labels(labels: list[str]) -> Callable[[object, pydyf.PDF], None]:
     return finish
 
 
+def _layout(book: Book, edition: Edition, ctx: BuildContext, anchors: dict[str, BlockRef],
+            fetcher: URLFetcher, extra_css: str,
+            pages: dict[str, int] | None = None) -> Document:
+    """The edition laid out by WeasyPrint, `extra_css` after the stylesheet; `pages` (each
+    marked place's page, from a first layout) gives the index its page numbers."""
+    source = render_html(book, edition, ctx, anchors, pages, extra_css)
+    return HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
+        font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
+
+
 def screen_document(document: Document, cover: list[Page]) -> Document:
     """The print layout as the screen edition: cover pages first, no blank page, no bleed,
-    links in colour. Drawing reads the boxes again, so recolouring them after the print PDF
-    is written changes only what comes next."""
+    no crop marks, links in colour. Drawing reads the boxes again, so restyling them after
+    the print PDF is written changes only what comes next."""
     colour = parse_color(SCREEN_LINK)
     pages = []
     for page in document.pages:
-        if page._page_box.page_type.blank:  # noqa: SLF001 - what WeasyPrint knows of a page
+        box = page._page_box  # noqa: SLF001 - what WeasyPrint knows of a page
+        if box.page_type.blank:
             continue
-        _colour_links(page._page_box, colour)  # noqa: SLF001
+        if box.style["marks"]:
+            box.style = box.style.copy()
+            box.style["marks"] = ()  # the computed value of `marks: none`
+        _colour_links(box, colour)
         trimmed = copy.copy(page)
         trimmed.bleed = dict.fromkeys(page.bleed, 0)
         pages.append(trimmed)
@@ -175,9 +204,10 @@ def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:
 
 def render_html(book: Book, edition: Edition, ctx: BuildContext,
                 anchors: dict[str, BlockRef] | None = None,
-                pages: dict[str, int] | None = None) -> str:
+                pages: dict[str, int] | None = None, extra_css: str = "") -> str:
     """The whole edition as one HTML document, ready for WeasyPrint; `pages` (each marked
-    place's page, from a first layout) gives the index its page numbers."""
+    place's page, from a first layout) gives the index its page numbers, `extra_css` comes
+    after the stylesheet (a printer's wider gutter)."""
     t = locale(book)
     lang = book.config.lang
     docs = documents(book, edition)
@@ -208,7 +238,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
         series_line=series_line(book, edition), series=others, colophon=ctx.colophon,
         toc_position=config.pdf.toc,
         cover=book_url(ctx.cover_for(edition), book.root),
-        page_css=page_css(book, edition))
+        page_css=page_css(book, edition) + extra_css)
 
 
 def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
@@ -279,20 +309,13 @@ def _footnote(note_body: html.HtmlElement, linker: Linker, tail: str | None) -> 
 
 def page_css(book: Book, edition: Edition) -> str:
     """The stylesheet: fonts from their files, page geometry from book.toml, then pdf.css."""
-    pdf = book.config.pdf
     if book.fonts is None:
         fonts = "\n".join(_font_face(font) for font in font_files(book))
     else:
         fonts = "\n".join(_role_font_face(face) for face in book.fonts)
-    width, height = pdf.width_mm, pdf.height_mm
-    geometry = f"""
-@page {{ size: {width}mm {height}mm; }}
+    geometry = geometry_css(book) + f"""
 :root {{ --book-title: "{_css_string(book.config.title)}"; }}
 """
-    if pdf.bleed_mm:
-        geometry += f"@page {{ bleed: {pdf.bleed_mm}mm; }}\n"
-    if pdf.marks:
-        geometry += "@page { marks: crop; }\n"
     running = f"""
 @page :left {{ @top-left {{ content: "{_css_string(edition.title)}"; }} }}
 """
