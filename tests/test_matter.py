@@ -197,3 +197,20 @@ def test_the_author_s_cover_is_used_as_made(onebook: Built) -> None:
     # WeasyPrint shares one resource dictionary between pages: the cover is the JPEG.
     (image,) = [i for i in first.images if i.name.endswith(".jpg")]
     same_picture(image.data)
+
+
+def test_the_wrap_cover_s_front_panel_is_the_author_s_cover(onebook: Built, tmp_path) -> None:  # noqa: ANN001
+    """The printer's sheet: back and spine drawn by make-book, the front the author's."""
+    import subprocess
+
+    from PIL import Image, ImageChops, ImageStat
+
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile",
+                    str(onebook.file("the-long-water-cover.pdf")), str(tmp_path / "wrap")],
+                   check=True)
+    sheet = Image.open(tmp_path / "wrap.png").convert("RGB")
+    source = Image.open(FIXTURES / "onebook" / "assets" / "cover.jpg").convert("RGB")
+    # The front panel: the right half of the sheet, past the spine (thin for 24 pages).
+    front = sheet.crop((round(sheet.width * 0.52), 0, sheet.width, sheet.height))
+    small = source.resize(front.size, Image.Resampling.LANCZOS)
+    assert max(ImageStat.Stat(ImageChops.difference(front, small)).mean) < 25

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 from pypdf import PdfReader
 
 from make_book.assets.covers import (
@@ -96,6 +96,7 @@ class WrapSpec:
     forthcoming_label: str = "forthcoming"
     isbn: str | None = None
     spine_text: bool = True  # the printer allows lettering on a spine of this page count
+    front_art: Path | None = None  # the author's own front cover: the front panel as made
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -188,12 +189,22 @@ def render_wrap(spec: WrapSpec, dpi: int = DPI, draw_text: bool = True,
     fonts = Fonts(fonts_dir)
     back = _render_back(spec, (trim_w, trim_h), fonts, dpi, draw_text)
     sheet.paste(back, (bleed, bleed))
-    front = render_cover(spec.front, size=(trim_w, trim_h), fonts_dir=fonts_dir,
-                         draw_text=draw_text)
-    sheet.paste(front, (bleed + trim_w + spine, bleed))
+    if spec.front_art is not None:
+        # The author's cover, never lettered over: it fills the front panel and its bleed
+        # (top, bottom and outer edge), scaled, centred.
+        with Image.open(spec.front_art) as art:
+            panel = ImageOps.fit(ImageOps.exif_transpose(art).convert("RGB"),
+                                 (trim_w + bleed, trim_h + 2 * bleed), Image.Resampling.LANCZOS)
+        sheet.paste(panel, (bleed + trim_w + spine, 0))
+        front = None
+    else:
+        front = render_cover(spec.front, size=(trim_w, trim_h), fonts_dir=fonts_dir,
+                             draw_text=draw_text)
+        sheet.paste(front, (bleed + trim_w + spine, bleed))
     if placements is not None:
         placements[id(back.im)] = Placement(bleed, bleed)
-        placements[id(front.im)] = Placement(bleed + trim_w + spine, bleed)
+        if front is not None:
+            placements[id(front.im)] = Placement(bleed + trim_w + spine, bleed)
     if draw_text and spine_lettered(spec):
         strip = _render_spine(spec, (trim_h, spine), fonts, dpi)
         # French spines read upwards, English ones downwards (the title readable when the

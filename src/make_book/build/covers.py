@@ -32,6 +32,9 @@ def make_wrap_cover(book: Book, ed: Edition, ctx: BuildContext, printed: Artifac
     pages = printed.pages if printed.pages is not None else page_count(printed.path)
     spec = wrap_spec(book, ed, cover_spec(book, ed), pages,
                      strings(book.config.lang)["forthcoming"])
+    own = own_covers(book, [ed]).get(ed.key)
+    if own is not None:  # the author's own front, as made
+        spec = dataclasses.replace(spec, front_art=own.source)
     price = book.config.price_code if spec.isbn and not ed.is_volume else None
     path = write_wrap_pdf(spec, printed.path.with_name(f"{printed.path.stem}-cover.pdf"),
                           ContentCache(ctx.cache), ed.title, ctx.epoch, price, ctx.font_config)
