@@ -9,7 +9,8 @@ import pytest
 
 from make_book.core.config import BookConfig, PdfConfig, load_config
 from make_book.core.diagnostics import BookError, Report
-from make_book.core.settings_schema import CHAPTER, PART, TABLES
+from make_book.core.front_matter import CHAPTER, PART
+from make_book.core.settings_schema import TABLES
 from make_book.read.reader import split_front_matter
 
 MINIMAL = '[book]\ntitle = "Fixture"\nlang = "en"\n'

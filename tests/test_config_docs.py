@@ -10,7 +10,8 @@ from conftest import REPO
 
 from make_book.core.config import load_config
 from make_book.core.config_docs import REGENERATE, markdown_reference
-from make_book.core.settings_schema import CHAPTER, PART, TABLES, TRIM_PRESETS_MM
+from make_book.core.front_matter import CHAPTER, PART
+from make_book.core.settings_schema import TABLES, TRIM_PRESETS_MM
 
 DOCS = REPO / "docs" / "configuration.md"
 

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from make_book.core.settings_schema import (
-    BACK,
-    CHAPTER,
-    FRONT,
-    PART,
-    TABLES,
-    TRIM_PRESETS_MM,
-    FrontMatter,
-    Key,
-    toml_literal,
-)
+from make_book.core.front_matter import BACK, CHAPTER, FRONT, PART, FrontMatter
+from make_book.core.settings_schema import TABLES, TRIM_PRESETS_MM, Key, toml_literal
 
 REGENERATE = ".venv/bin/python scripts/make_config_docs.py"
 _TYPE_NAMES = {str: "string", list: "list of strings", bool: "boolean", float: "number",

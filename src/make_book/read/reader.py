@@ -14,18 +14,11 @@ from make_book.assets.font_roles import resolve_fonts
 from make_book.assets.fonts import default_faces
 from make_book.core.config import load_config
 from make_book.core.diagnostics import BookError, Report, fail
+from make_book.core.front_matter import BACK, CHAPTER, FRONT, PART, SINGLE_ROLES, FrontMatter
 from make_book.core.locales import strings
 from make_book.core.model import Book, Chapter, Part
 from make_book.core.names import stable_uuid
-from make_book.core.settings_schema import (
-    BACK,
-    CHAPTER,
-    FRONT,
-    PART,
-    SINGLE_ROLES,
-    FrontMatter,
-    suggestion,
-)
+from make_book.core.settings_schema import suggestion
 from make_book.core.store import cache_dir
 from make_book.read.bibliography import citeproc_args, load_bibliography
 from make_book.read.markdown import Citeproc, to_html

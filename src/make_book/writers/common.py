@@ -12,9 +12,9 @@ from stdnum import isbn as stdnum_isbn
 
 from make_book.core.editions import Doc, Edition
 from make_book.core.files import PACKAGE_STYLES
+from make_book.core.front_matter import UNTITLED_ROLES
 from make_book.core.locales import long_date, month_year, ordinal_part, strings
 from make_book.core.model import Book, Element
-from make_book.core.settings_schema import UNTITLED_ROLES
 
 
 class Linker:
