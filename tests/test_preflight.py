@@ -27,7 +27,7 @@ def long_book(root: Path) -> Path:
     manuscript = root / "manuscript"
     manuscript.mkdir(parents=True)
     (manuscript / "book.toml").write_text(
-        f'[book]\ntitle = "Leaves"\nlang = "en"\npublisher = "Test Press"\n'
+        f'[book]\ntitle = "Leaves"\nlang = "en"\nauthor = "A. Writer"\npublisher = "Test Press"\n'
         f'date = 2024-05-01\nisbn = "{ISBN}"\ndescription = "A book about books."\n\n'
         '[print]\ntarget = "kdp"\n', encoding="utf-8")
     for number in range(1, 4):
