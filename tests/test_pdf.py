@@ -223,6 +223,20 @@ def test_running_heads_absent_from_blank_pages_and_openings(print_pdf):
     assert blanks, "the print variant has blank versos"
 
 
+def test_no_chapter_opening_carries_the_running_head(print_pdf):
+    """The right-hand head is the chapter's title in lower case: never on its opening page
+    (where the title stands in its own case), on every later right page of a long chapter."""
+    texts = page_texts(print_pdf)
+    checked = 0
+    for depth, title, page in _outline(print_pdf):
+        if depth != 1:
+            continue
+        head = title.lower()
+        assert head not in texts[page], (page + 1, title)
+        checked += 1
+    assert checked >= 9
+
+
 def test_blank_versos_are_truly_blank(series, print_pdf, tmp_path):
     """No running head, folio or anything else on the pages left blank before a recto."""
     from PIL import Image
