@@ -13,6 +13,7 @@ from make_book.core.diagnostics import BookError, Report
 from make_book.core.model import Book
 from make_book.transforms import (
     citations,
+    formats,
     glyphs,
     ids,
     images,
@@ -27,6 +28,7 @@ Pass = Callable[[Book, Report], None]
 
 PASSES: list[tuple[str, Pass]] = [
     ("sanitize", sanitize.run),  # raw HTML that could run code is gone before anything else
+    ("formats", formats.run),  # `{.only-web}` passages marked for the writers to leave out
     ("images", images.run),  # paths resolved and contained, files checked
     # Keys checked, each edition's bibliography made; before ids, which would rename the
     # entries each chapter's citeproc run appended, and before notes (a note style's notes).

@@ -21,6 +21,7 @@ from make_book.writers.common import (
     copyright_lines,
     credits,
     inner_xhtml,
+    kept_notes,
     locale,
     matter_semantics,
     style_file,
@@ -249,14 +250,14 @@ def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
     chapter: Chapter | None = doc.text
     body_xhtml, notes_xhtml = "", ""
     if chapter is not None:
-        body = body_copy(chapter.body)
+        body = body_copy(chapter.body, "epub")
         linker.relink(body)
         marks = breaks.get(chapter.key)
         if marks:
             insert_markers(body, marks)
         body_xhtml = _epub_types(inner_xhtml(body))
         notes = []
-        for note in chapter.notes:
+        for note in kept_notes(chapter.notes, body):
             note_body = body_copy(note.body)
             linker.relink(note_body)
             notes.append({"id": note.id, "number": note.number, "ref_id": note.ref_id,

@@ -267,7 +267,7 @@ def _pdf_body(book: Book, chapter: Chapter, linker: Linker,
               anchors: dict[str, BlockRef] | None, pages: dict[str, int] | None = None) -> str:
     """A body for print: images as file URIs, each note moved to its call, blocks anchored
     so that page starts can be found after layout, the index's locators page numbers."""
-    body = body_copy(chapter.body)
+    body = body_copy(chapter.body, "pdf")
     if chapter.meta.get("role") == "index":
         print_locators(body, pages)
     linker.relink(body)

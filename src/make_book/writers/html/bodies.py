@@ -9,7 +9,13 @@ from lxml import html
 from markupsafe import Markup, escape
 
 from make_book.core.model import Chapter, Element, Note
-from make_book.writers.common import Linker, body_copy, inner_html, shift_headings
+from make_book.writers.common import (
+    Linker,
+    body_copy,
+    inner_html,
+    kept_notes,
+    shift_headings,
+)
 from make_book.writers.html.pictures import BODY_SIZES, Rendition, html5, picture_element
 
 
@@ -21,7 +27,7 @@ def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rend
     `own` is the page's file (its links to itself become fragments), `back` the label of a
     sidenote's link back to its call; `index` is given the body once its pictures are in and
     before the sidenotes are, so that a search entry holds a note's text only once."""
-    body = body_copy(chapter.body)
+    body = body_copy(chapter.body, "web")
     for link in body.iter("a"):
         if link.get("data-in-note"):  # an index entry for a note: ids in notes are dropped
             link.set("href", "#" + link.get("data-in-note"))
@@ -31,8 +37,9 @@ def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rend
     _pictures_in(body, pictures, first_eager)
     if index is not None:
         index(body)
-    notes = [_note(note, linker, own) for note in chapter.notes]
-    _place_sidenotes(body, chapter.notes, notes, back)
+    kept = kept_notes(chapter.notes, body)
+    notes = [_note(note, linker, own) for note in kept]
+    _place_sidenotes(body, kept, notes, back)
     return html5(inner_html(body)), notes
 
 
