@@ -607,3 +607,58 @@ def test_screenshots(browser: object, web_series: Site) -> None:
     for (name, width, scheme), colour in dominant.items():
         if scheme == "light":
             assert colour != dominant[name, width, "dark"], f"{name}-{width}: one theme"
+
+
+# What is laid out in the reading column's band, against the sticky contents beside it.
+_BOXES = """selectors => selectors.flatMap(s => [...document.querySelectorAll(s)]).map(e => {
+    const r = e.getBoundingClientRect();
+    return {name: e.className || e.tagName, left: r.left, right: r.right, top: r.top,
+            bottom: r.bottom};
+}).filter(b => b.right > b.left)"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280, 1440, 1600, 1920])
+def test_nothing_reaches_under_the_contents(browser: object, web_series: Site,
+                                            notes_book: Site, width: int, scheme: str) -> None:
+    """The contents stand in the left margin on wide screens and stay there as the page
+    scrolls (sticky): the part's picture, the text and the notes keep clear of their column,
+    at every scroll position, so no line of the contents is ever drawn over."""
+    pages = [web_series.url + "03-quand-l-execution-s-effondre.html",
+             web_series.url + "livre.html", notes_book.url + "01-un.html"]
+    with Watched(browser, width=width, scheme=scheme) as watched:
+        page = watched.page
+        for url in pages:
+            page.goto(url)
+            page.evaluate(LOAD_EVERYTHING)
+            contents = page.locator(".toc-aside-inner")
+            shown = page.locator("main .hero img, main .text, main .sidenote")
+            assert shown.count(), url
+            if width < 1280:  # the contents are in the header's menu: nothing beside the text
+                assert contents.is_hidden()
+                boxes = page.evaluate(_BOXES, [".hero img", ".text"])
+                assert all(0 <= b["left"] and b["right"] <= width for b in boxes), boxes
+                continue
+            toc = contents.bounding_box()
+            assert toc and toc["width"] > 100, url
+            boxes = page.evaluate(_BOXES, [".hero img", ".text", ".sidenote"])
+            # Sticky: the column moves only up and down, so any shared x is an overlap.
+            crossing = [b for b in boxes if b["left"] < toc["x"] + toc["width"]
+                        and b["right"] > toc["x"]]
+            assert crossing == [], f"{url} at {width} px: {crossing} under {toc}"
+            # And, scrolled to the picture (the contents stuck beside it), the boxes do not meet.
+            if page.locator(".hero img").count():
+                page.locator(".hero img").first.evaluate(
+                    "e => window.scrollBy(0, e.getBoundingClientRect().top - 40)")
+                hero = page.locator(".hero img").first.bounding_box()
+                toc = contents.bounding_box()
+                assert hero and toc
+                apart_x = hero["x"] >= toc["x"] + toc["width"] or \
+                    hero["x"] + hero["width"] <= toc["x"]
+                apart_y = hero["y"] >= toc["y"] + toc["height"] or \
+                    hero["y"] + hero["height"] <= toc["y"]
+                assert apart_x or apart_y, f"{url} at {width} px: {hero} meets {toc}"
+                if width == 1280:
+                    page.screenshot(path=str(SHOTS / f"part-hero-{width}-{scheme}.png"))
+        assert watched.problems == []
