@@ -297,6 +297,18 @@ def test_search_index_is_a_script_with_the_text(web_series: Site) -> None:
     assert texts and all(not re.search(r"\w\d", t) for t in texts)
 
 
+def test_search_index_keeps_the_no_break_spaces(web_series: Site) -> None:
+    """French typography puts U+202F before « ; ! ? » and U+00A0 before « : »: the index
+    keeps them, so that a result never breaks a line between a word and its semicolon."""
+    script = (web_series.html / "search-index.js").read_text("utf-8")
+    data = json.loads(script.removeprefix("window.MAKE_BOOK_SEARCH = ").rstrip(";\n"))
+    texts = [e[2] for e in data["entries"]]
+    assert any("couches\u202f; celle du milieu" in t for t in texts)
+    assert sum(t.count("\u202f") for t in texts) > 10 and any("\u00a0:" in t for t in texts)
+    breaking = [t for t in texts if re.search(r"\w [;!?:»]|« ", t)]
+    assert breaking == [], breaking[:3]
+
+
 def test_responsive_images(web_series: Site) -> None:
     page = _doc(web_series.html / "03-04-la-hierarchie-se-retourne.html")
     picture = _select(page, ".text figure picture")[0]
@@ -438,6 +450,20 @@ def test_search_finds_a_phrase_of_part_three(browser: object, web_series: Site, 
             page.keyboard.press("Enter")
         assert "#c3-" in page.url
         assert "goulot d’étranglement" in page.locator(":target").inner_text()
+        assert watched.problems == []
+
+
+@pytest.mark.browser
+def test_search_results_keep_the_no_break_spaces(browser: object, web_series: Site) -> None:
+    """A query typed with a plain space finds the text, which is shown as typeset."""
+    with Watched(browser) as watched:
+        page = watched.page
+        page.goto(web_series.url + "recherche.html")
+        page.fill("#search-input", "couches ; celle du milieu")
+        page.wait_for_selector("#search-results li")
+        snippet = page.locator(".result-snippet").first
+        assert "couches\u202f; celle du milieu" in snippet.text_content()
+        assert "couches\u202f; celle du milieu" in snippet.locator("mark").first.text_content()
         assert watched.problems == []
 
 
