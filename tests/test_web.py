@@ -468,6 +468,49 @@ def test_search_results_keep_the_no_break_spaces(browser: object, web_series: Si
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_clear_button_in_the_theme(browser: object, web_series: Site, tmp_path: Path,
+                                          scheme: str) -> None:
+    """The field's clear button is drawn in the theme's muted ink, not Chromium's blue (by
+    day) or white (by night), and it clears the field."""
+    from PIL import Image
+
+    with Watched(browser, scheme=scheme) as watched:
+        page = watched.page
+        page.goto(web_series.url + "recherche.html?q=couches")
+        page.wait_for_selector("#search-results li")
+        field = page.locator("#search-input")
+        box = field.bounding_box()
+        assert box
+        page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)  # Chromium shows it then
+        field.screenshot(path=str(tmp_path / "field.png"))
+        muted = page.evaluate("getComputedStyle(document.documentElement)"
+                              ".getPropertyValue('--muted').trim()")
+        paper = page.evaluate("getComputedStyle(document.getElementById('search-input'))"
+                              ".backgroundColor")
+        with Image.open(tmp_path / "field.png") as shot:
+            image = shot.convert("RGB")
+        background = tuple(int(v) for v in re.findall(r"\d+", paper)[:3])
+        want = tuple(int(muted[i:i + 2], 16) for i in (1, 3, 5))
+        # The right part of the field, inside its border: only the button is drawn there.
+        width, height = image.size
+        inked = [(x, y, image.getpixel((x, y))) for x in range(int(width * 0.8), width - 4)
+                 for y in range(4, height - 4)
+                 if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), background,
+                                                     strict=True)) > 30]
+        assert len(inked) > 20, "no clear button drawn"
+        # The stroke's core (the pixel farthest from the paper) is the theme's colour.
+        x, y, core = max(inked, key=lambda i: sum(abs(a - b) for a, b in zip(
+            i[2], background, strict=True)))
+        assert all(abs(a - b) <= 16 for a, b in zip(core, want, strict=True)), (core, want)
+        xs = [i[0] for i in inked]
+        ys = [i[1] for i in inked]
+        page.mouse.click(box["x"] + (min(xs) + max(xs)) / 2, box["y"] + (min(ys) + max(ys)) / 2)
+        assert field.input_value() == ""
+        assert watched.problems == []
+
+
+@pytest.mark.browser
 def test_search_says_when_nothing_is_found(browser: object, web_series: Site) -> None:
     with Watched(browser) as watched:
         watched.page.goto(web_series.url + "recherche.html?q=zzyzx")
