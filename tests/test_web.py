@@ -270,6 +270,30 @@ def test_home_shows_the_four_parts(web_series: Site) -> None:
     assert all(_select(c, "picture img") for c in cards)
 
 
+def test_start_reading_opens_the_first_page_with_text(web_series: Site,
+                                                      tmp_path: Path) -> None:
+    """« Commencer la lecture » opens the part's introduction when the part has one, else its
+    first chapter."""
+    home = _doc(web_series.html / "index.html")
+    start = _select(home, ".actions a.button")[0]
+    assert start.get("href") == "03-quand-l-execution-s-effondre.html"
+    assert "Toute votre carrière" in _doc(web_series.html / start.get("href")).text_content()
+    # A part whose page only lists its chapters: reading starts on the first of them.
+    manuscript = tmp_path / "manuscript"
+    for folder, intro in (("01-sans", ""), ("02-avec", "Une introduction.\n")):
+        (manuscript / folder).mkdir(parents=True)
+        (manuscript / folder / "_part.md").write_text(
+            f"---\ntitle: Partie {folder}\n---\n\n{intro}", encoding="utf-8")
+        (manuscript / folder / "01-un.md").write_text("# Un chapitre\n\nDu texte.\n",
+                                                      encoding="utf-8")
+    (manuscript / "book.toml").write_text('[book]\ntitle = "Deux parties"\nlang = "fr"\n',
+                                          encoding="utf-8")
+    share_cache(tmp_path, web_series.root / ".cache" / "make-book")
+    build(tmp_path, tmp_path / "dist", ("html",))
+    home = _doc(tmp_path / "dist" / "html" / "index.html")
+    assert _select(home, ".actions a.button")[0].get("href") == "01-01-un.html"
+
+
 def test_metadata(web_series: Site) -> None:
     home = _doc(web_series.html / "index.html")
     data = json.loads(_select(home, "script[type='application/ld+json']")[0].text)

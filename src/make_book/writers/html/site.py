@@ -194,7 +194,9 @@ class Site:
                 chapters = len(part.chapters)
                 parts.append({"part": part, "href": href, "cover": self._cover(part),
                               "chapters": self._chapters_label(chapters) if chapters else ""})
-        first = next((p for p in self.pages if p.chapter_index == 1), self.pages[0])
+        # Reading starts on the first page with text: a part's introduction comes before its
+        # chapters; a part's page with none only lists them.
+        first = next((p for p in self.pages if p.doc.text is not None), self.pages[0])
         description = self._book_description()
         cover = picture_markup(self.covers[self.edition.key], alt="", sizes=HERO_COVER_SIZES,
                                eager=True, width=0, height=0
