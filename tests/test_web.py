@@ -5,7 +5,6 @@ through Playwright): navigation, search, notes, small screens, accessibility (ax
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -243,7 +242,9 @@ def test_no_external_resources(web_series: Site) -> None:
     assert not re.search(r"url\(\s*['\"]?([a-z]+:|//)", css) and "@import" not in css
 
 
-def test_downloads_are_listed_with_size_and_checksum(web_series: Site) -> None:
+def test_downloads_are_listed_with_their_size(web_series: Site) -> None:
+    """Each file with its format and size; its checksum is the release's (SHA256SUMS), not
+    something a reader is shown."""
     built = sorted(p.name for p in (web_series.root / "dist").iterdir()
                    if p.suffix in (".epub", ".pdf"))
     assert built == ["intelligence-abondante.epub"]
@@ -254,9 +255,10 @@ def test_downloads_are_listed_with_size_and_checksum(web_series: Site) -> None:
         href = item.find("a").get("href")
         data = (web_series.html / href).read_bytes()
         assert data == (web_series.root / "dist" / Path(href).name).read_bytes()
-        assert _select(item, "code")[0].text == hashlib.sha256(data).hexdigest()
         assert re.search(r"\d( |,\d )\s?(octets|Ko|Mo)", item.text_content().replace(
             "\u00a0", " ")), item.text_content()
+    shown = _select(home, "#downloads")[0].text_content()
+    assert "SHA" not in shown and not re.search(r"[0-9a-f]{64}", shown), shown
 
 
 def test_home_shows_the_four_parts(web_series: Site) -> None:
@@ -396,29 +398,39 @@ def test_identical_output_and_cached_renditions(web_series: Site, notes_book: Si
     assert _tree(notes_book.html) == _tree(tmp_path / "notes" / "html")
 
 
-def test_every_epub_and_pdf_given_is_offered(web_series: Site, tmp_path: Path) -> None:
-    """Every EPUB and PDF the web writer is given the records of, grouped by edition, in
-    reading preference: EPUB, screen PDF, print PDF, printer's cover."""
+def test_readers_are_offered_the_epub_and_the_screen_pdf(web_series: Site,
+                                                         tmp_path: Path) -> None:
+    """Of the files the web writer is given the records of, a reader is offered each
+    edition's EPUB and its PDF for screens, as « PDF » (the print PDF when no screen PDF was
+    made), grouped by edition; the printer's files are neither listed nor copied."""
     slug = "intelligence-abondante"
     volume = "intelligence-abondante-3-quand-l-execution-s-effondre"
     records = [Artifact("omnibus", "pdf", "print", Path(f"{slug}.pdf")),
                Artifact("omnibus", "pdf", "cover", Path(f"{slug}-cover.pdf")),
                Artifact("part-3", "epub", None, Path(f"{volume}.epub")),
+               Artifact("part-3", "pdf", "print", Path(f"{volume}.pdf")),
+               Artifact("part-3", "pdf", "cover", Path(f"{volume}-cover.pdf")),
                Artifact("omnibus", "pdf", "screen", Path(f"{slug}-screen.pdf")),
-               Artifact("omnibus", "epub", None, Path(f"{slug}.epub"))]
+               Artifact("omnibus", "epub", None, Path(f"{slug}.epub")),
+               Artifact("omnibus", "docx", None, Path(f"{slug}.docx"))]
     site = _rewrite(web_series.root, tmp_path, [(r, b"%" * 1500 * (i + 1))
                                             for i, r in enumerate(records)])
     home = _doc(site / "index.html")
     labels = [(Path(a.get("href")).name, a.text) for a in _select(home, "li.download a")]
-    assert labels == [(f"{slug}.epub", "EPUB"), (f"{slug}-screen.pdf", "PDF pour l’écran"),
-                      (f"{slug}.pdf", "PDF pour l’impression"),
-                      (f"{slug}-cover.pdf", "Couverture à plat pour l’imprimeur (PDF)"),
-                      (f"{volume}.epub", "EPUB")]
+    assert labels == [(f"{slug}.epub", "EPUB"), (f"{slug}-screen.pdf", "PDF"),
+                      (f"{volume}.epub", "EPUB"), (f"{volume}.pdf", "PDF")]
+    assert sorted(p.name for p in (site / "downloads").iterdir()) == sorted(
+        name for name, _ in labels)
     sizes = [s.text for s in _select(home, "li.download span.size")]
-    assert sizes == ["7,5\u00a0Ko", "6,0\u00a0Ko", "1,5\u00a0Ko", "3,0\u00a0Ko", "4,5\u00a0Ko"]
+    assert sizes == ["10,5\u00a0Ko", "9,0\u00a0Ko", "4,5\u00a0Ko", "6,0\u00a0Ko"]
     groups = [h.text_content() for h in _select(home, "section.download-group h3")]
     assert groups == ["Intelligence abondante La série complète",
                       "Quand l’exécution s’effondre Intelligence abondante, volume 3 sur 4"]
+    shown = _select(home, "#downloads")[0].text_content()
+    assert "imprim" not in shown and "SHA" not in shown, shown
+    data = json.loads(_select(home, "script[type='application/ld+json']")[0].text)
+    assert sorted(Path(w["url"]).name for w in data["workExample"]) == sorted(
+        name for name, _ in labels)
 
 
 # ---------------------------------------------------------------------------------------------

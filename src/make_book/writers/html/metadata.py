@@ -38,7 +38,7 @@ def book_jsonld(book: Book, edition: Edition, description: str, base_url: str,
             for p in book.parts]
     examples = [{"@type": "Book", "name": g.title, "bookFormat": "https://schema.org/EBook",
                  "encodingFormat": f.media_type, "url": base_url + f.href}
-                for g in downloads for f in g.files if f.is_book]
+                for g in downloads for f in g.files]
     if examples:
         data["workExample"] = examples
     return _jsonld(data)
