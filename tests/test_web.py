@@ -190,8 +190,7 @@ def _pages(site: Site) -> list[Path]:
 
 def test_site_layout(web_series: Site) -> None:
     names = {p.name for p in web_series.html.iterdir()}
-    assert {"index.html", "livre.html", "recherche.html", "search-index.js",
-            "sitemap.xml"} <= names
+    assert {"index.html", "livre.html", "recherche.html", "search-index.js"} <= names
     chapters = sorted(web_series.html.glob("03-0*.html"))
     assert len(chapters) == 9
     assert (web_series.html / "03-quand-l-execution-s-effondre.html").is_file()
@@ -297,22 +296,82 @@ def test_start_reading_opens_the_first_page_with_text(web_series: Site,
 
 
 def test_metadata(web_series: Site) -> None:
+    """Without [web] site_url the pages name no address (Open Graph, canonical links and
+    sitemaps take absolute ones only) and there is no sitemap: what a page says of itself
+    holds wherever the site is put."""
     home = _doc(web_series.html / "index.html")
     data = json.loads(_select(home, "script[type='application/ld+json']")[0].text)
     assert data["@type"] == "Book" and data["inLanguage"] == "fr"
     assert len(data["hasPart"]) == 4 and data["workExample"]
     props = {m.get("property"): m.get("content") for m in home.iter("meta") if m.get("property")}
-    assert props["og:image"] == "assets/social.jpg" and props["og:locale"] == "fr_FR"
-    from PIL import Image
-
-    with Image.open(web_series.html / "assets" / "social.jpg") as card:
-        assert card.size == (1200, 630)
+    assert props["og:locale"] == "fr_FR" and props["og:title"] == "Intelligence abondante"
+    for page in _pages(web_series):
+        root = _doc(page)
+        named = [m.get("property") for m in root.iter("meta")
+                 if m.get("property") in ("og:url", "og:image")]
+        assert named == [] and not _select(root, "link[rel=canonical]"), page.name
+        for script in _select(root, "script[type='application/ld+json']"):
+            assert not re.search(r'"(url|image)"', script.text), (page.name, script.text)
     chapter = _doc(web_series.html / "03-02-quand-la-rarete-devient-abondance.html")
-    assert _select(chapter, "link[rel=canonical]")[0].get("href") == \
-        "03-02-quand-la-rarete-devient-abondance.html"
     assert _select(chapter, "meta[name=description]")[0].get("content")
-    sitemap = (web_series.html / "sitemap.xml").read_text("utf-8")
-    assert sitemap.count("<loc>") == 10 + 2  # part 3 and its 9 chapters, home and book
+    assert not (web_series.html / "sitemap.xml").exists()
+
+
+def test_site_url_makes_addresses_absolute(web_series: Site, tmp_path: Path) -> None:
+    """With [web] site_url every page names its absolute address (canonical, og:url), its
+    card (og:image) and sitemap.xml lists every page at its address."""
+    root = tmp_path / "book"
+    (root / "manuscript").mkdir(parents=True)
+    for name, text in NOTES_BOOK.items():
+        (root / "manuscript" / name).write_text(text, encoding="utf-8")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[web]\nsite_url = "https://exemple.fr/petit"\n',
+                    encoding="utf-8")
+    share_cache(root, web_series.root / ".cache" / "make-book")
+    build(root, root / "dist", ("html",))
+    html = root / "dist" / "html"
+    base = "https://exemple.fr/petit/"
+    pages = {p.name: _doc(p) for p in sorted(html.glob("*.html"))}
+    assert {"index.html", "01-un.html", "02-deux.html", "livre.html"} <= set(pages)
+    for name, page in pages.items():
+        address = base if name == "index.html" else base + name
+        props = {m.get("property"): m.get("content") for m in page.iter("meta")
+                 if m.get("property")}
+        assert _select(page, "link[rel=canonical]")[0].get("href") == address, name
+        assert props["og:url"] == address and props["og:image"] == base + "assets/social.jpg"
+    data = json.loads(_select(pages["01-un.html"], "script[type='application/ld+json']")[0].text)
+    assert data["url"] == base + "01-un.html" and data["isPartOf"]["url"] == base
+    from lxml import etree
+
+    sitemap = etree.parse(str(html / "sitemap.xml"))
+    locs = sitemap.xpath("//s:loc/text()", namespaces={
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    assert sorted(locs) == sorted(base if n == "index.html" else base + n for n in pages
+                                  if n != "recherche.html")
+    # Each an absolute address of a file the site has.
+    assert all(loc.startswith(base) and (html / (loc.removeprefix(base) or "index.html"))
+               .is_file() for loc in locs)
+
+
+def test_a_malformed_site_url_is_an_error(tmp_path: Path) -> None:
+    """One message with the file and line, exit code 1, nothing built."""
+    from conftest import run_cli
+
+    (tmp_path / "manuscript").mkdir()
+    for name, text in NOTES_BOOK.items():
+        (tmp_path / "manuscript" / name).write_text(text, encoding="utf-8")
+    toml = tmp_path / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[web]\nsite_url = "exemple.fr/petit"\n',
+                    encoding="utf-8")
+    for command in ("check", "build"):
+        result = run_cli(command, str(tmp_path), *(["--format", "html"] if command == "build"
+                                                   else []))
+        assert result.returncode == 1, result.stderr
+        assert ('manuscript/book.toml:6: E005 [web] site_url must be an absolute http(s) '
+                'address such as "https://example.org/livre/", not \'exemple.fr/petit\'') \
+            in result.stderr + result.stdout, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "dist" / "html").exists()
 
 
 def test_search_index_is_a_script_with_the_text(web_series: Site) -> None:
@@ -429,8 +488,11 @@ def test_readers_are_offered_the_epub_and_the_screen_pdf(web_series: Site,
     shown = _select(home, "#downloads")[0].text_content()
     assert "imprim" not in shown and "SHA" not in shown, shown
     data = json.loads(_select(home, "script[type='application/ld+json']")[0].text)
-    assert sorted(Path(w["url"]).name for w in data["workExample"]) == sorted(
-        name for name, _ in labels)
+    assert [(w["name"], w["encodingFormat"]) for w in data["workExample"]] == [
+        ("Intelligence abondante", "application/epub+zip"),
+        ("Intelligence abondante", "application/pdf"),
+        ("Quand l’exécution s’effondre", "application/epub+zip"),
+        ("Quand l’exécution s’effondre", "application/pdf")]
 
 
 # ---------------------------------------------------------------------------------------------
