@@ -119,6 +119,21 @@ def notes_book(tmp_path_factory: pytest.TempPathFactory, web_series: Site,
 
 
 @pytest.fixture(scope="module")
+def part_notes(tmp_path_factory: pytest.TempPathFactory, web_series: Site,
+               servers: list[ThreadingHTTPServer]) -> Site:
+    """The series with a note in part 3's introduction, under the part's picture: on wide
+    screens the page's column moves left to leave the note its margin."""
+    root = share_cache(_copy_series(tmp_path_factory.mktemp("part-notes")),
+                       web_series.root / ".cache" / "make-book")
+    intro = root / "manuscript" / "03-quand-l-execution-s-effondre" / "_part.md"
+    text = intro.read_text("utf-8").replace("des exceptions.", "des exceptions[^n].", 1)
+    intro.write_text(text + "\n\n[^n]: Une note de l'introduction.\n", encoding="utf-8")
+    build(root, root / "dist", ("html",), edition="omnibus")
+    html = root / "dist" / "html"
+    return Site(root, html, _serve(html, servers))
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     require_tool("browser", "Chromium")
     if not CHROMIUM.exists():
@@ -786,14 +801,17 @@ _BOXES = """selectors => selectors.flatMap(s => [...document.querySelectorAll(s)
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [375, 1280, 1440, 1600, 1920])
+@pytest.mark.parametrize("width", [375, 1024, 1280, 1440, 1600, 1920])
 def test_nothing_reaches_under_the_contents(browser: object, web_series: Site,
-                                            notes_book: Site, width: int, scheme: str) -> None:
+                                            notes_book: Site, part_notes: Site, width: int,
+                                            scheme: str) -> None:
     """The contents stand in the left margin on wide screens and stay there as the page
     scrolls (sticky): the part's picture, the text and the notes keep clear of their column,
-    at every scroll position, so no line of the contents is ever drawn over."""
+    at every scroll position, so no line of the contents is ever drawn over. On narrower
+    screens the picture stays on the screen, notes beside the text or not."""
     pages = [web_series.url + "03-quand-l-execution-s-effondre.html",
-             web_series.url + "livre.html", notes_book.url + "01-un.html"]
+             web_series.url + "livre.html", notes_book.url + "01-un.html",
+             part_notes.url + "03-quand-l-execution-s-effondre.html"]
     with Watched(browser, width=width, scheme=scheme) as watched:
         page = watched.page
         for url in pages:
@@ -804,8 +822,9 @@ def test_nothing_reaches_under_the_contents(browser: object, web_series: Site,
             assert shown.count(), url
             if width < 1280:  # the contents are in the header's menu: nothing beside the text
                 assert contents.is_hidden()
-                boxes = page.evaluate(_BOXES, [".hero img", ".text"])
-                assert all(0 <= b["left"] and b["right"] <= width for b in boxes), boxes
+                boxes = page.evaluate(_BOXES, [".hero img", ".text", ".sidenote"])
+                assert all(0 <= b["left"] and b["right"] <= width for b in boxes), \
+                    f"{url} at {width} px: {boxes}"
                 continue
             toc = contents.bounding_box()
             assert toc and toc["width"] > 100, url
