@@ -3,6 +3,7 @@ notes as sidenotes beside their calls as well as at the end."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lxml import html
@@ -17,6 +18,9 @@ from make_book.writers.common import (
     shift_headings,
 )
 from make_book.writers.html.pictures import BODY_SIZES, Rendition, html5, picture_element
+
+# The spaces a line may break at, and line breaks: what the text's own layout put in.
+_BREAKING_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rendition]],
@@ -44,11 +48,14 @@ def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rend
 
 
 def plain_text(element: Element) -> str:
-    """The words of a block without its note calls (whose numbers would glue to words)."""
+    """The words of a block without its note calls (whose numbers would glue to words), its
+    runs of spaces and line breaks made one space; the no-break spaces typography put (before
+    « ; », inside « ») stay, as they are no place to break a line."""
     copy = body_copy(element)
     for ref in copy.find_class("noteref"):
         ref.drop_tree()
-    return " ".join(copy.text_content().split())
+    # Not str.split(): it takes U+00A0 and U+202F for spaces like any other.
+    return _BREAKING_SPACES.sub(" ", copy.text_content()).strip(" ")
 
 
 def _note(note: Note, linker: Linker, own: str) -> dict[str, object]:
