@@ -169,6 +169,20 @@ def test_the_key_is_the_same_in_any_checkout_and_changes_with_any_input(tmp_path
     assert cache_key(second, "part-3") != key
 
 
+def test_the_key_leaves_out_the_folder_builds_write_to(tmp_path: Path) -> None:
+    root = copy_project(FIXTURES / "mini", tmp_path / "book")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[build]\nout = "public"\n',
+                    encoding="utf-8")
+    key = cache_key(root)
+    (root / "public").mkdir()
+    (root / "public" / "a-small-book.epub").write_bytes(b"PK")
+    assert cache_key(root) == key
+    (root / "notes").mkdir()  # any other folder of the project is an input
+    (root / "notes" / "todo.txt").write_text("x")
+    assert cache_key(root) != key
+
+
 # -- the workflow -----------------------------------------------------------------------------
 
 

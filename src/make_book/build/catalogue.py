@@ -29,7 +29,7 @@ from typing import Any
 
 from make_book.build.fingerprint import tool_fingerprint
 from make_book.build.release import release_version
-from make_book.core.config import load_config
+from make_book.core.config import load_config, load_settings
 from make_book.core.diagnostics import BookError, Diagnostic, line_of
 from make_book.core.editions import editions
 from make_book.core.files import tree_digest
@@ -38,8 +38,8 @@ from make_book.core.settings_schema import check_edition
 
 KEYS = ("path", "name", "split", "editions", "strict")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # usable in an artifact's and a key's name
-# Never inputs of a build: what builds write (dist/, the cache) and what version control
-# keeps (.git) or an editor leaves (hidden files).
+# Never inputs of a build: what builds write (dist/ or [build] out, the cache) and what
+# version control keeps (.git) or an editor leaves (hidden files).
 NOT_INPUTS = ("dist",)
 
 
@@ -96,11 +96,23 @@ def cache_key(root: Path, edition: str = "all") -> str:
     hasher.update(f"edition:{edition}\n".encode())
     if edition == "all":  # a release: its files are named after the version
         hasher.update(f"version:{release_version(root)}\n".encode())
+    skipped = {root / name for name in NOT_INPUTS} | {_out_folder(root)}
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith(".") or entry.name in NOT_INPUTS:
+        if entry.name.startswith(".") or entry in skipped:
             continue
         hasher.update(f"{entry.name}\0{tree_digest(entry)}\n".encode())
     return hasher.hexdigest()
+
+
+def _out_folder(root: Path) -> Path:
+    """Where builds of the book write when [build] out names a folder of the project (an
+    output, not an input); root/dist otherwise."""
+    try:
+        settings, _report = load_settings(root / "manuscript" / "book.toml", keep_going=True)
+    except BookError:
+        return root / "dist"  # the build reports book.toml's errors; its bytes are hashed
+    out = settings["build"].get("out")
+    return (root / out).resolve() if out else root / "dist"
 
 
 def _read(catalogue: Path) -> tuple[str, dict[str, Any]]:

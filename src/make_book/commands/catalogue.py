@@ -92,7 +92,8 @@ def key(path: Path, edition: str) -> None:
     """Print the cache key of the book at PATH: a sha256 of its inputs.
 
     make-book itself (its files, the libraries' versions), every file of the project but
-    dist/ and hidden ones (names and contents, not dates nor where it is checked out),
+    dist/ ([build] out) and hidden ones (names and contents, not dates nor where it is
+    checked out),
     SOURCE_DATE_EPOCH, the release version and the edition: the same key means the same
     bytes out.
 
