@@ -52,6 +52,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from make_book.transforms.dashes import bind_dashes
 from make_book.transforms.language_rules import QUOTE_CHARS, Profile
 
 # Every character an author (or pandoc's line wrapping, which turns spaces into "\n") may have
@@ -438,4 +439,6 @@ class Engine:
             else:
                 self.emit(c, owner[i])
                 i += 1
+        # The dashes of asides last: their pairs are read from the whole typeset block.
+        bind_dashes(self.out, self.out_owner, self.out_fixed, self.p, self.counts)
         return self.out, self.out_owner

@@ -144,20 +144,22 @@ def _runs(root: etree._Element) -> list[_Run]:
 # -- public API --------------------------------------------------------------------------------
 
 
-def apply_typography(root: etree._Element, lang: str) -> Counter[str]:
-    """Typeset every text node under root in place for lang; return counts per rule name."""
-    profile = profile_for(lang)
+def apply_typography(root: etree._Element, lang: str,
+                     incise_dash: str | None = None) -> Counter[str]:
+    """Typeset every text node under root in place for lang; return counts per rule name.
+    `incise_dash` ("en", "em" or None: the language's) is the dash of asides."""
+    profile = profile_for(lang, incise_dash)
     counts: Counter[str] = Counter()
     for run in _runs(root):
         run.typeset(profile, counts)
     return +counts  # drop zero entries
 
 
-def typeset(text: str, lang: str) -> str:
+def typeset(text: str, lang: str, incise_dash: str | None = None) -> str:
     """Typeset one plain string (used for titles and metadata)."""
     if not text:
         return text
-    chars, _ = Engine(text, [0] * len(text), profile_for(lang), Counter()).run()
+    chars, _ = Engine(text, [0] * len(text), profile_for(lang, incise_dash), Counter()).run()
     return "".join(chars)
 
 
