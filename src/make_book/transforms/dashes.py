@@ -6,12 +6,15 @@ dashes of asides are found there (a spaced hyphen, an en dash with a space besid
 dash not between figures; an en dash between words or figures is a range: 10–12, Paris–Lyon)
 and paired left to right: the first of a pair opens, the second closes. A sentence's end
 closes any aside left open (« … une remarque – comme celle-ci. »: a lone dash opens, its aside
-closed by the full stop), and a dash followed by punctuation closes (« – ceci –, cela »).
+closed by the full stop), and a dash followed by punctuation, or by nothing, closes
+(« – ceci –, cela »).
 
 * The glyph is the book's incise dash (Profile.aside_dash: the language's, or
   `[typography] incise_dash`).
-* An opening dash is tied to the next word by U+00A0 NO-BREAK SPACE; the space before it
-  stays breakable, so the line may break before the dash, never after it.
+* An opening dash is tied to the next word by U+00A0 NO-BREAK SPACE (after an en dash,
+  U+2060 WORD JOINER first: line breakers may break between an en dash and a no-break space,
+  UAX #14's BA ÷ GL); the space before it stays breakable, so the line may break before the
+  dash, never after it.
 * A closing dash is tied to the word before it by U+00A0; the space after it breaks.
 * Where the style spaces its dashes (every en dash, French and most languages' em dash), a
   missing space is added: an en dash set close would read as a range.
@@ -30,11 +33,9 @@ from make_book.transforms.language_rules import NBSP, Profile
 EM = "\u2014"
 EN = "\u2013"
 _DASHES = frozenset(f"-{EN}{EM}")
-# Characters that end a line's words without being one (what is typed at a paragraph's edge).
+# The spaces around a dash: all those an author may type, and the word joiner set here.
 _SPACES = frozenset(" \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                     "\u2009\u200a\u202f\u205f\u3000\u2060")
-# U+2060 WORD JOINER: an en dash is a line-break opportunity after it even before a no-break
-# space (UAX #14: BA ÷ GL), so the opening en dash is joined to its no-break space.
 WJ = "\u2060"
 _GLUE = frozenset("\u00a0\u202f\u2007")
 _SENTENCE_END = frozenset(".!?\u2026")
@@ -87,12 +88,14 @@ def _is_incise(block: _Block, i: int) -> bool:
     spaced_after = after is None or after in _SPACES
     around = (block.word_before(i) or " ", block.word_after(i) or " ")
     between_figures = around[0].isdigit() and around[1].isdigit()
+    if before in _DASHES or after in _DASHES:
+        return False  # « –– », « —— »: a rule or a blank to fill in, not an aside
     if c == "-":  # a hyphen typed with a space each side, between words: « mot - mot »
         return (spaced_before and spaced_after and before is not None and after is not None
                 and not between_figures)
     if c == EN:
         return (spaced_before or spaced_after) and not between_figures
-    return not (between_figures and not spaced_before and not spaced_after)
+    return not between_figures  # « 1914 — 1918 » is a range, whatever its dash
 
 
 def _sentence_ends(block: _Block, start: int, end: int) -> bool:
@@ -171,7 +174,8 @@ def bind_dashes(out: list[str], owner: list[int], fixed: list[bool], profile: Pr
         if _sentence_ends(block, last, i):
             is_open = False
         before, after = block.word_before(i), block.word_after(i)
-        closing = after is not None and after in _CLOSES or is_open and not (
+        # Nothing after it, or punctuation: it closes; else the second of a pair does.
+        closing = after is None or after in _CLOSES or is_open and not (
             before is not None and before in _OPENS)
         if c != glyph:
             out[i] = glyph

@@ -5,7 +5,8 @@ figure, an epigraph, a heading), up to the first natural break: a punctuation ma
 three words, never ending on a little word (« Nous vivons une inversion », not « Nous vivons
 une »). They are wrapped in `<span class="lead-in">` (the style sheets set it in small capitals
 and never hyphenate it), where the words are: inside an emphasis when they are emphasised,
-in as many spans as the markup needs, and never past a note call, a line break or an image.
+in as many spans as the markup needs, never into a link or a cross-reference, and never past
+a note call, a line break or an image.
 A dedication and an epigraph have none; nor does a part's introduction, which opens no
 chapter. This replaces `h1 + p::first-line`, which missed the chapters opening on a figure
 and hyphenated inside its line.
@@ -37,6 +38,8 @@ _NOT_TEXT = frozenset({"figure", "blockquote", "aside", "table", "ul", "ol", "dl
 # « peut-être »); anything else between words is a break if it is not a space.
 _WORD = re.compile(r"[\w\u2019'\u00ad-]+")
 _SPACES = " \t\n\r\u00a0\u202f\u2009\u200a"
+_OPENING = "«“‘„‹"  # an opening mark between two words is no break: « Voici « une »
+_PAIRS = (("«", "»"), ("“", "”"), ("‘", "’"), ("„", "“"), ("‹", "›"))
 
 
 def _name(element: etree._Element) -> str | None:
@@ -46,7 +49,7 @@ def _name(element: etree._Element) -> str | None:
 
 def _is_stop(element: etree._Element) -> bool:
     name = _name(element)
-    if name is None or name in _STOP_TAGS:
+    if name is None or name in _STOP_TAGS or name == "a":  # a link or a reference is whole
         return True
     classes = set((element.get("class") or "").split())
     if classes & _STOP_CLASSES or element.get("role") == "doc-noteref":
@@ -93,7 +96,7 @@ def lead_in_length(text: str, lang: str) -> int:
     end = 0
     for match in _WORD.finditer(text):
         between = text[end:match.start()]
-        if words and between.strip(_SPACES):
+        if words and between.strip(_SPACES + _OPENING):
             break  # a mark between two words is a break: « En bas, il y a »
         words += 1
         end = match.end()
@@ -101,6 +104,12 @@ def lead_in_length(text: str, lang: str) -> int:
         last = re.split(r"['-]", word)[-1] or word
         if words >= MOST or words >= WORDS and word not in light and last not in light:
             break
+    # A quotation opened inside the lead-in closes inside it: « Voici « une citation » ».
+    for opening, closing in _PAIRS:
+        if text.count(opening, 0, end) > text.count(closing, 0, end):
+            after = text[end:].lstrip(_SPACES)
+            if after.startswith(closing):
+                end = len(text) - len(after) + len(closing)
     return end
 
 

@@ -161,12 +161,13 @@ class Engine:
     different space arrives, whichever node they came from.
     """
 
-    def __init__(self, text: str, owner: list[int], profile: Profile, counts: Counter[str]):
+    def __init__(self, text: str, owner: list[int], profile: Profile, counts: Counter[str],
+                 keep: frozenset[int] = frozenset()):
         self.text = text
         self.owner = owner
         self.protected = _protected_spans(text)
         for i, node in enumerate(owner):
-            if node < 0:
+            if node < 0 or i in keep:  # a stand-in, or characters kept as they are
                 self.protected[i] = 1
         self.p = profile
         self.counts = counts

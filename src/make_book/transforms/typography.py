@@ -56,6 +56,13 @@ class _Run:
         self.parts: list[str] = []
         self.owner: list[int] = []
         self.segments: list[_Segment] = []
+        self.keep: set[int] = set()  # offsets of characters no rule may change
+
+    def add_kept(self, element: etree._Element, length: int) -> None:
+        """Add element's tail, its first `length` characters kept as they are."""
+        start = len(self.owner)
+        self.add(element, True)
+        self.keep.update(range(start, min(start + length, len(self.owner))))
 
     def add(self, element: etree._Element, is_tail: bool) -> None:
         text = element.tail if is_tail else element.text
@@ -70,7 +77,8 @@ class _Run:
 
     def typeset(self, profile: Profile, counts: Counter[str]) -> None:
         """Typeset the run and write each changed text node back."""
-        chars, owners = Engine("".join(self.parts), self.owner, profile, counts).run()
+        chars, owners = Engine("".join(self.parts), self.owner, profile, counts,
+                               frozenset(self.keep)).run()
         pieces: list[list[str]] = [[] for _ in self.segments]
         for char, node in zip(chars, owners, strict=True):
             if node >= 0:
@@ -132,6 +140,11 @@ def _runs(root: etree._Element) -> list[_Run]:
             run.add(child, False)
             for grandchild in child:
                 run = visit_child(grandchild, run)
+        if "caption-label" in (child.get("class") or "").split():
+            # « Figure 3.2 – » : the separator xrefs.py sets is the book's, not an aside.
+            tail = child.tail or ""
+            run.add_kept(child, len(tail) - len(tail.lstrip(" \u2013\u2014")))
+            return run
         run.add(child, True)
         return run
 
