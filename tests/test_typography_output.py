@@ -187,6 +187,21 @@ def test_pdf_lead_in_is_in_small_cap_glyphs_and_whole_on_its_line(
     assert checked >= (9 if built == "series" else 5)
 
 
+@pytest.mark.parametrize(("title", "lead"), [
+    ("Quand la rareté devient abondance, tout s’inverse", "Ce schéma s’est"),  # « LES FORGE- »
+    ("La couche du milieu disparaît", "Le travail professionnel"),  # opens on a figure
+])
+def test_pdf_small_caps_are_the_lead_in_only(series: Built, title: str, lead: str) -> None:
+    """The whole first line was in small caps and hyphenated inside (« …LES FORGE-/rons »),
+    and a chapter opening on a figure had none: now the lead-in's words, and only them."""
+    path = series.file(SERIES_PDF)
+    pages = pdf_pages(path)
+    index = opening_page(pages, title, lead)
+    with pikepdf.open(path) as pdf:
+        assert small_caps(glyph_names(pdf, index)) == "".join(
+            c.upper() for c in lead if c.islower())
+
+
 # -- titles ------------------------------------------------------------------------------------
 
 

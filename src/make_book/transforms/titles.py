@@ -99,9 +99,9 @@ def break_by_sense(title: str, lang: str) -> str:
 
 
 def run(book: Book, report: Report) -> None:
-    """Break every chapter's and part's title by sense."""
+    """Break every chapter's title by sense, front and back matter's included. A part's
+    title is left as it is: it names a volume in the metadata (the OPF's dc:title, the
+    PDF's Title), where no-break spaces have no business."""
     lang = book.config.lang
-    for chapter in book.documents():
+    for chapter in [*book.front, *book.chapters(), *book.back]:
         chapter.title = break_by_sense(chapter.title, lang)
-    for part in book.parts:
-        part.title = break_by_sense(part.title, lang)

@@ -27,7 +27,9 @@ puts a space before ; ! ? and :.
 
 All languages: ``...`` → …; ``---``, and ``--`` between spaces, → the language's aside dash
 (the spaced en dash – of French, German, Italian, Dutch and British houses, the em dash — of
-American, Spanish and Portuguese ones); any other ``--`` → – (a range: 10–12).
+American, Spanish and Portuguese ones, or ``[typography] incise_dash``); any other ``--`` →
+– (a range: 10–12). Last, the dashes of asides, typed or made, are paired and tied to their
+words by no-break spaces (dashes.py).
 
 Nothing is changed inside ``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``script``, ``style``,
 ``math``, ``svg`` (nor pandoc's ``class="math"`` spans), in URLs, e-mail addresses or times, nor
@@ -41,7 +43,8 @@ output character remembers the text node it came from, which is how the result i
 The pass is idempotent and counts only what it actually changes, per rule name:
 ``nnbsp_before_high_punct``, ``nbsp_before_colon``, ``guillemets`` (pairs converted to « »),
 ``curly_quotes`` (pairs converted to “ ” or ‘ ’), ``apostrophe``, ``ellipsis``, ``en_dash``,
-``em_dash``, ``space_inside_guillemets`` (space added or fixed inside guillemets the author typed)
+``em_dash``, ``incise_dash`` and ``incise_bound`` (a dash's glyph set, its tie made),
+``dialogue_dash``, ``space_inside_guillemets`` (space added or fixed inside guillemets the author typed)
 and ``space_normalised`` (an existing wrong space replaced; such a fix is also counted under the
 rule of the mark concerned, so ``space_normalised`` is a subset, not an extra change).
 """
