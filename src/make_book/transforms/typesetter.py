@@ -44,9 +44,10 @@ The pass is idempotent and counts only what it actually changes, per rule name:
 ``nnbsp_before_high_punct``, ``nbsp_before_colon``, ``guillemets`` (pairs converted to « »),
 ``curly_quotes`` (pairs converted to “ ” or ‘ ’), ``apostrophe``, ``ellipsis``, ``en_dash``,
 ``em_dash``, ``incise_dash`` and ``incise_bound`` (a dash's glyph set, its tie made),
-``dialogue_dash``, ``space_inside_guillemets`` (space added or fixed inside guillemets the author typed)
-and ``space_normalised`` (an existing wrong space replaced; such a fix is also counted under the
-rule of the mark concerned, so ``space_normalised`` is a subset, not an extra change).
+``dialogue_dash``, ``space_inside_guillemets`` (space added or fixed inside guillemets the
+author typed) and ``space_normalised`` (an existing wrong space replaced; such a fix is also
+counted under the rule of the mark concerned, so ``space_normalised`` is a subset, not an extra
+change).
 """
 
 from __future__ import annotations
