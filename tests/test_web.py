@@ -551,7 +551,8 @@ def test_search_finds_a_phrase_of_part_three(browser: object, web_series: Site, 
         page.goto(web_series.url + "recherche.html")
         page.fill("#search-input", query)
         page.wait_for_selector("#search-results li")
-        titles = page.locator(".result-title").all_inner_texts()
+        # Titles are broken by sense with no-break spaces (transforms/titles.py).
+        titles = [t.replace("\u00a0", " ") for t in page.locator(".result-title").all_inner_texts()]
         assert "Quand la rareté devient abondance, tout s’inverse" in titles
         assert PHRASE in page.locator("mark").first.inner_text()
         assert "résultats" in page.inner_text("#search-status")

@@ -96,6 +96,7 @@ class BookConfig:
     csl: str | None = None  # a CSL file of the project's, in place of citation_style
     figure_numbering: str = "part"
     site_url: str | None = None  # [web]: the web edition's address, ending in "/"
+    incise_dash: str | None = None  # [typography] "en" or "em"; None: the language's
     pdf: PdfConfig = field(default_factory=PdfConfig)
     fonts: FontsConfig = field(default_factory=FontsConfig)
     print: PrintConfig = field(default_factory=PrintConfig)
@@ -315,6 +316,7 @@ def book_config(settings: Settings) -> BookConfig:
         csl=book.get("csl"),
         figure_numbering=settings["numbering"]["figures"],
         site_url=settings["web"].get("site_url"),
+        incise_dash=settings["typography"].get("incise_dash"),
         pdf=PdfConfig(trim=trim, width_mm=width, height_mm=height, bleed_mm=pdf["bleed"],
                       marks=None if pdf["marks"] == "auto" else pdf["marks"] == "crop",
                       toc=pdf["toc"],

@@ -404,6 +404,14 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             description="Paperback or hardcover, where the printer tells them apart (page "
             "counts).", example='"hardcover"'),
     )),
+    Table("typography", "What the typesetter does beyond the language's rules.", (
+        Key("incise_dash", (str,), parse=str.lower, allowed=("en", "em"),
+            default_text="the language's: `\"en\"` in French, German, Italian, Dutch and "
+            "British English, `\"em\"` in American English, Spanish and Portuguese",
+            description='The dash of an aside: "en", the spaced en dash – of French houses, '
+            'or "em", the em dash — (set close in English and Spanish, spaced elsewhere); '
+            "either is tied to its words by no-break spaces.", example='"em"'),
+    )),
     Table("numbering", "How figures are numbered.", (
         Key("figures", (str,), allowed=("part", "book"), default="part",
             description='"part" numbers figures 2.1, 2.2 in each part, "book" 1, 2, 3 '

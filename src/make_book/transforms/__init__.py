@@ -18,8 +18,11 @@ from make_book.transforms import (
     ids,
     images,
     indexing,
+    lead_in,
     notes,
+    ordinals,
     sanitize,
+    titles,
     typeset,
     xrefs,
 )
@@ -37,7 +40,12 @@ PASSES: list[tuple[str, Pass]] = [
     ("notes", notes.run),  # footnotes moved into the model, numbered per chapter
     ("xrefs", xrefs.run),  # labels numbered, references and links resolved
     ("typeset", typeset.run),  # language typography on every text node and title
+    ("ordinals", ordinals.run),  # French ordinals' superior letters, on the typeset text
+    ("titles", titles.run),  # chapter titles broken by sense, once typeset
     ("index", indexing.run),  # marked terms collected, after typeset: as they are printed
+    # The first words of each chapter in small capitals: last of the passes that reshape the
+    # text, so that its spans wrap the words as they are printed.
+    ("lead_in", lead_in.run),
     ("glyphs", glyphs.run),  # every character typeset is in a font of the book
 ]
 
