@@ -582,6 +582,22 @@ def test_search_results_keep_the_no_break_spaces(browser: object, web_series: Si
 
 
 @pytest.mark.browser
+def test_search_finds_a_phrase_across_a_bound_dash(browser: object, web_series: Site) -> None:
+    """The typesetter binds an aside's dash to its word with a word joiner (U+2060): a reader
+    types a plain space and dash, and the phrase is still found."""
+    with Watched(browser) as watched:
+        page = watched.page
+        page.goto(web_series.url + "recherche.html")
+        page.fill("#search-input", "réseaux d'experts - c'étaient les gardiens")
+        page.wait_for_selector("#search-results li")
+        snippet = page.locator(".result-snippet").first
+        marks = [m.text_content() or "" for m in snippet.locator("mark").all()]
+        # The phrase is found whole: one mark runs over the dash and its word joiner.
+        assert any("\u2060" in m and "experts" in m and "gardiens" in m for m in marks), marks
+        assert watched.problems == []
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_search_clear_button_in_the_theme(browser: object, web_series: Site, tmp_path: Path,
                                           scheme: str) -> None:
