@@ -90,6 +90,16 @@ def epub_font_css(faces: list[Face], css: str) -> str:
     return "\n".join(rules) + "\n" + _FONT_FACE_RULE.sub("", css) + "\n".join(mono) + "\n"
 
 
+def without_faces(css: str, kept: set[str]) -> str:
+    """The stylesheet without the @font-face rules whose font file is not among kept (file
+    names): the faces an edition does not ship."""
+    def keep(rule: re.Match[str]) -> str:
+        urls = re.findall(r"url\(\s*[\"']?([^\"')]+)", rule.group(0))
+        return rule.group(0) if any(u.rsplit("/", 1)[-1] in kept for u in urls) else ""
+
+    return _FONT_FACE_RULE.sub(keep, css)
+
+
 # Part of the fonts' cache key: bump it when the conversion changes (and run
 # scripts/make_web_fonts.py).
 CACHE_VERSION = "web-2"
