@@ -39,9 +39,9 @@ def _window_means(values: np.ndarray) -> np.ndarray:
     return sums / (w * w)
 
 
-def _terms(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """SSIM's two factors over two luma arrays, each averaged over the windows: the
-    luminance term and the contrast-structure term."""
+def _maps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SSIM's two factors over two luma arrays, window by window: the luminance term and the
+    contrast-structure term."""
     mx, my = _window_means(x), _window_means(y)
     # Unbiased variances and covariance, as scikit-image computes them.
     n = WINDOW * WINDOW
@@ -51,7 +51,7 @@ def _terms(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     cov = (_window_means(x * y) - mx * my) * correction
     luminance = (2 * mx * my + _C1) / (mx * mx + my * my + _C1)
     structure = (2 * cov + _C2) / (vx + vy + _C2)
-    return float(luminance.mean()), float(structure.mean())
+    return luminance, structure
 
 
 def _halve(values: np.ndarray) -> np.ndarray:
@@ -74,15 +74,8 @@ def ssim(reference: PILImage.Image, candidate: PILImage.Image) -> float:
     x, y = _pair(reference, candidate)
     if min(x.shape) < WINDOW:
         return float(1 - np.abs(x - y).mean() / 255)
-    mx, my = _window_means(x), _window_means(y)
-    n = WINDOW * WINDOW
-    correction = n / (n - 1)
-    vx = (_window_means(x * x) - mx * mx) * correction
-    vy = (_window_means(y * y) - my * my) * correction
-    cov = (_window_means(x * y) - mx * my) * correction
-    index = ((2 * mx * my + _C1) * (2 * cov + _C2)) / (
-        (mx * mx + my * my + _C1) * (vx + vy + _C2))
-    return float(index.mean())
+    luminance, structure = _maps(x, y)
+    return float((luminance * structure).mean())
 
 
 # Wang, Simoncelli & Bovik's weights for the five scales of MS-SSIM (Asilomar 2003), finest
@@ -103,10 +96,10 @@ def ms_ssim(reference: PILImage.Image, candidate: PILImage.Image) -> float:
     for level, weight in enumerate(weights):
         if min(x.shape) < WINDOW:
             return float(1 - np.abs(x - y).mean() / 255)
-        luminance, structure = _terms(x, y)
-        score *= max(structure, 0.0) ** weight
+        luminance, structure = _maps(x, y)
+        score *= max(float(structure.mean()), 0.0) ** weight
         if level == scales - 1:
-            score *= max(luminance, 0.0) ** weight
+            score *= max(float(luminance.mean()), 0.0) ** weight
         else:
             x, y = _halve(x), _halve(y)
     return float(score)
@@ -118,6 +111,7 @@ def lowest_quality(im: PILImage.Image, target: float, encode: Callable[[int], by
     reaches MS-SSIM `target` against im, with its bytes: a binary search, since the score
     grows with the quality. When even `high` falls short, `high` is what is used."""
     best: tuple[int, bytes] | None = None
+    highest = high
     while low <= high:
         middle = (low + high) // 2
         data = encode(middle)
@@ -128,5 +122,5 @@ def lowest_quality(im: PILImage.Image, target: float, encode: Callable[[int], by
         else:
             low = middle + 1
     if best is None:
-        return high + 1, encode(high + 1)
+        return highest, encode(highest)
     return best

@@ -294,6 +294,7 @@ def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
         hero = doc.part.hero
         return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/part.xhtml",
                      page_title=doc.title, part=doc.part, hero=hero,
+                     title_pages=[label for label, _ in breaks.get(doc.part.key, [])],
                      hero_size=_size(renditions[hero.name]) if hero is not None
                      and hero.name in renditions else None, body=body_xhtml,
                      notes=notes_xhtml, **common)
