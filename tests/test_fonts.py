@@ -69,6 +69,9 @@ def test_subsets_are_reproducible_and_cached(tmp_path):
     woff2 = cached_subset(REGULAR, "abc", {"smcp"}, tmp_path / "a", flavor="woff2")
     assert woff2.read_bytes()[:4] == b"wOF2"
     assert cached_subset(REGULAR, "abc", {"smcp"}, tmp_path / "a") == first
+    # A WOFF2 font (a [fonts] face may be one) is cut down as a WOFF2.
+    again = cached_subset(woff2, "ab", set(), tmp_path / "c")
+    assert again.suffix == ".woff2" and again.read_bytes()[:4] == b"wOF2"
 
 
 def test_the_features_a_stylesheet_asks_for():

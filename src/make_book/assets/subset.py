@@ -78,9 +78,9 @@ def subset_bytes(data: bytes, chars: Iterable[str], features: Iterable[str],
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False
-    options.flavor = flavor
     # recalcTimestamp=False keeps head.modified: the same input gives the same bytes.
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    options.flavor = flavor if flavor is not None else font.flavor  # a WOFF2 stays one
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted({ord(c) for c in chars}))
     subsetter.subset(font)
