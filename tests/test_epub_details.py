@@ -19,13 +19,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from make_book.assets.perceptual import ms_ssim
-from make_book.assets.renditions import (
-    EPUB_MAX_SIDE,
-    EPUB_TARGET,
-    _resize,
-    fit_size,
-    load_display,
-)
+from make_book.assets.renditions import EPUB_TARGET, _resize, fit_size, load_display
 from make_book.build.pipeline import build
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import strings
@@ -34,6 +28,7 @@ NS = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml"
       "epub": "http://www.idpf.org/2007/ops"}
 VOLUME = "intelligence-abondante-3-quand-l-execution-s-effondre"
 X = "{http://www.w3.org/1999/xhtml}"
+READING_SIDE = 1200  # the long side of a figure on a reading screen
 
 
 def _zip(path: Path) -> dict[str, bytes]:
@@ -151,13 +146,13 @@ def test_pictures_are_made_for_reading_screens(series):
         if not name.startswith("EPUB/images/"):
             continue
         with Image.open(io.BytesIO(data)) as im:
-            assert max(im.size) <= EPUB_MAX_SIDE or "part-" in name, name  # the cover keeps its
+            assert max(im.size) <= READING_SIDE or "part-" in name, name  # the cover keeps its
             stem = Path(name).stem.rsplit("-", 1)[0]
             if stem in sources:
                 figures += 1
                 source = sources[stem]
                 with Image.open(source) as original:
-                    size = fit_size(original.size, EPUB_MAX_SIDE, 4_000_000)
+                    size = fit_size(original.size, READING_SIDE, 4_000_000)
                 reference = _resize(load_display(source, max(size)), size)
                 assert ms_ssim(reference, im.convert("RGB")) >= EPUB_TARGET, name
     assert figures == 6
