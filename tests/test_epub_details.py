@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, copy_project, pdftoppm_available
 from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
@@ -89,6 +89,7 @@ def test_the_omnibus_carries_the_series_too(series):
 
 
 def _page_texts(pdf: Path) -> list[str]:
+    pdftoppm_available()  # poppler, whose pdftotext reads each page
     count = len(PdfReader(pdf).pages)
     return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
