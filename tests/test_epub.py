@@ -133,7 +133,7 @@ def test_accessibility_metadata(series):
     props = {m.get("property") for m in package.findall(".//opf:meta[@property]", NS)}
     assert {"schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
             "schema:accessibilityHazard", "schema:accessibilitySummary",
-            "dcterms:conformsTo", "a11y:certifiedBy"} <= props
+            "dcterms:conformsTo"} <= props
 
 
 def test_footnotes_are_epub3_popups(mini_book):

@@ -460,9 +460,8 @@ def test_identical_output_and_cached_renditions(web_series: Site, notes_book: Si
     cache files are left untouched)."""
     cache = web_series.root / ".cache" / "make-book"
     cached = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
-    # The default fonts come converted (make_book/web_fonts): none is converted or cached.
-    assert not any("web-fonts" in str(p) for p in cached)
     assert any("renditions" in str(p) for p in cached)
+    assert any("font-subsets" in str(p) for p in cached)
     epubs = [(Artifact("omnibus", "epub", None, p), p.read_bytes())
              for p in (web_series.root / "dist").glob("*.epub")]
     again = _rewrite(web_series.root, tmp_path / "series", epubs)

@@ -83,6 +83,7 @@ class BookConfig:
     publisher: str | None = None
     date: str | None = None
     rights: str | None = None
+    accessibility_evaluator: str | None = None  # who evaluated the EPUB (a11y:certifiedBy)
     identifier: str = ""
     description: str | None = None
     version: str | None = None  # names the release files
@@ -300,6 +301,7 @@ def book_config(settings: Settings) -> BookConfig:
         cover=book.get("cover"),
         original_title=book.get("original_title"),
         original_lang=book.get("original_lang"),
+        accessibility_evaluator=book.get("accessibility_evaluator"),
         publisher=book.get("publisher"),
         date=book.get("date"),
         rights=book.get("rights"),

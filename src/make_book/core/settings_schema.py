@@ -321,6 +321,10 @@ TABLES: dict[str, Table] = {table.name: table for table in (
         Key("rights", (str,), expected=_TEXT,
             description="The copyright or licence line, in every edition.",
             example='"© 2026 Prénom Nom"'),
+        Key("accessibility_evaluator", (str,), expected=_TEXT, default_text="none",
+            description="Who evaluated the EPUB's accessibility (a person or an "
+            "organisation): named as its a11y:certifiedBy. Without it the EPUB names no "
+            "evaluator.", example='"Association Valentin Haüy"'),
         Key("identifier", (str,), expected="an ISBN or URN",
             default_text="a UUID made from the title",
             description="The book's identifier in the metadata of its editions.",

@@ -179,6 +179,9 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     for doc in docs:
         chapter: Chapter | None = doc.text
         body = _pdf_body(book, chapter, linker, anchors, pages) if chapter is not None else None
+        if anchors is not None and doc.kind == "part":
+            # The part's own page (its title), which starts a printed page before its text.
+            anchors[doc.part.key] = (doc.part.key, -1)
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
             hero = _hero(book, doc.part.hero)

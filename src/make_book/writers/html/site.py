@@ -22,11 +22,11 @@ from markupsafe import Markup
 from make_book.assets.cards import icon, social_card
 from make_book.assets.covers import cover_spec
 from make_book.assets.fonts import (
-    convert_fonts,
     font_face_css,
     font_files,
     font_licences,
     web_faces,
+    web_font_faces,
 )
 from make_book.assets.renditions import WEB_WIDTHS
 from make_book.core.artifacts import Artifact
@@ -57,6 +57,7 @@ from make_book.writers.html.pictures import (
     site_renditions,
 )
 from make_book.writers.html.search import search_entries, search_script
+from make_book.writers.html.webfonts import write_site_fonts
 
 
 def write(book: Book, edition: Edition, ctx: BuildContext,
@@ -88,6 +89,7 @@ class Site:
         self.covers: dict[str, list[Rendition]] = {}
         self.search_entries: list[list[object]] = []
         self.has_downloads = False
+        self.css = ""  # the site's stylesheet, once written
         # The site's address ([web] site_url, ending in "/"), or "": its links stay relative
         # either way; only metadata and the sitemap name absolute addresses.
         self.base_url = book.config.site_url or ""
@@ -112,17 +114,20 @@ class Site:
             hrefs = ["index.html", *(p.href for p in self.pages), self.book_href]
             self._write_text("sitemap.xml", sitemap(hrefs, self.book.config.date,
                                                     self.base_url))
+        write_site_fonts(font_files(self.book), self.out, self.css, self.ctx.cache)
 
     # -- static files -------------------------------------------------------------------------
 
     def _assets(self) -> None:
         """Write the fonts with their licences, the stylesheet, the scripts, the icon and the
         social card."""
-        faces = web_faces(self.book, convert_fonts(font_files(self.book), self.ctx.cache,
-                                                   self.out / "fonts"))
+        # The fonts themselves are written once the pages are (_fonts): cut down to them.
+        faces = web_faces(self.book, web_font_faces(font_files(self.book)))
+        (self.out / "fonts").mkdir(parents=True, exist_ok=True)
         for licence in font_licences(self.book):
             shutil.copyfile(licence, self.out / "fonts" / licence.name)
         css = font_face_css(faces) + "\n" + style_file(self.book, "html.css").read_text("utf-8")
+        self.css = css
         self._write_text("assets/site.css", css)
         for name, dest in (("html-site.js", "assets/site.js"), ("search.js", "assets/search.js")):
             self._write_text(dest, style_file(self.book, name).read_text("utf-8"))
