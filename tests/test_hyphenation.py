@@ -235,9 +235,11 @@ def test_keep_words_keeps_the_text_and_wraps_the_last_words():
               'make-book.</p></body></html>')
     out = html.document_fromstring(keep_words(source))
     before = html.document_fromstring(source)
-    assert out.body.text_content() == before.body.text_content()
+    # A word joiner after a hard hyphen, which `hyphens: manual` would let end a line.
+    assert out.body.text_content() == before.body.text_content().replace("make-", "make-\u2060")
     kept = [span.text for span in out.find_class("kept-word")]
-    assert kept == ["pre", "mium.", "finale.", "make-book."]  # the URL left free
+    # With the space before: WeasyPrint breaks the line there, inside the span.
+    assert kept == ["pre", "mium.", " finale.", " make-\u2060book."]  # the URL left free
     assert [p.get("data-p") for p in out.iter("p")] == ["0", "1", "2"]
     assert own_text(out.find(".//p[@data-p='2']")) == "La note dit le produit make-book."
 
@@ -246,7 +248,7 @@ def test_keep_words_wraps_the_occurrence_asked_for():
     source = "<html><body><p>un test, deux tests, un test encore et la fin.</p></body></html>"
     out = html.document_fromstring(keep_words(source, frozenset({Kept("0", "test", 1)})))
     p = out.find(".//p")
-    assert [s.text for s in p.find_class("kept-word")] == ["test", "fin."]
+    assert [s.text for s in p.find_class("kept-word")] == [" test", " fin."]
     assert html.tostring(p, encoding="unicode").count("un test") == 1  # the first left free
 
 

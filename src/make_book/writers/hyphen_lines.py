@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
-from make_book.writers.hyphenation import WORD_CHARS, Kept, word_pattern
+from make_book.writers.hyphenation import JOINER, WORD_CHARS, Kept, word_pattern
 
 CODE_TAGS = frozenset({"code", "kbd", "pre", "samp"})
 REQUIRED = ("last", "run", "recto")  # the kinds a layout is redone for
@@ -100,7 +100,7 @@ def _line(page: int, line_box: boxes.LineBox) -> Line | None:
         return None
     element = line_box.element
     block = element.get("data-p") if element is not None else None
-    shown = "".join(t.text for t, kind in texts if kind != "generated")
+    shown = "".join(t.text for t, kind in texts if kind != "generated").replace(JOINER, "")
     last = next(((t, kind) for t, kind in reversed(texts)
                  if kind != "generated" and t.text.strip()), None)
     hyphen = ""

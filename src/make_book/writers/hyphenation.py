@@ -2,11 +2,15 @@
 `hyphenate-limit-lines`: the last word of every paragraph is kept whole, and so is each word
 that a check of the laid-out pages (writers/hyphen_lines.py) asks to be.
 
-A word is kept whole by wrapping it in `<span class="kept-word">` (`white-space: nowrap`):
-the text and its extraction from the PDF are unchanged, a line can still break before and
-after the word, and nowrap, unlike `hyphens: manual`, also keeps a hard hyphen
-(« make-book ») from ending a line. Every paragraph gets a `data-p` number, in document
-order, by which the check names the paragraph of a line.
+A word is kept whole by wrapping it, with the space before it, in `<span class="kept-word">`
+(`hyphens: manual`), and by a word joiner (U+2060, neither drawn nor extracted) after each
+of its hard hyphens, which `hyphens` does not govern (« make-book »). The space goes inside
+the span so that the line can break at it within the span: WeasyPrint, finding a span it
+cannot break too wide for the line, shortens the text before it a point at a time and
+breaks it at the first hyphenation point that fits, which strands a word or a fragment on
+a line of its own; for the same reason, not `white-space: nowrap`. The text is unchanged,
+and a line can still break between any two words. Every paragraph gets a `data-p` number,
+in document order, by which the check names the paragraph of a line.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from lxml import html
 from make_book.core.model import Element
 
 # Here, not in pdf.css, so that a project's own pdf.css keeps the rule (as FOLIOS in pdf.py).
-KEPT_CSS = "\n.kept-word { white-space: nowrap; }\n"
+KEPT_CSS = "\n.kept-word { hyphens: manual; }\n"
+JOINER = "\u2060"  # WORD JOINER: no line break here
 KEPT_CLASS = "kept-word"
 
 # The elements whose lines are checked and numbered: paragraphs and the like, and footnotes
@@ -29,12 +34,12 @@ BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "figcaption", "td", "th", "blockq
 BLOCK_CLASSES = frozenset({"footnote", "note-para"})
 # Blocks whose last word stays free: a narrow table cell would let a kept word overflow.
 FREE_LAST = frozenset({"td", "th"})
-# Inline elements whose text is never wrapped: code and URLs break as they must.
-UNTOUCHED = frozenset({"code", "kbd", "pre", "a", "script", "style", "math", "svg"})
+# Inline elements whose text is never wrapped: code and URLs (a.url) break as they must.
+UNTOUCHED = frozenset({"code", "kbd", "pre", "samp", "script", "style", "math", "svg"})
 # A word longer than this is left free: kept whole it could be wider than a line.
 LONGEST_KEPT = 30
 
-WORD_CHARS = r"\w’'\-"
+WORD_CHARS = r"\w’'\-\u2060"
 
 
 @dataclass(frozen=True, order=True)
@@ -63,6 +68,12 @@ def is_block(element: Element) -> bool:
     return element.tag in BLOCK_TAGS or bool(classes & BLOCK_CLASSES)
 
 
+def untouched(element: Element) -> bool:
+    """Whether an element's text is left as it is: code, an URL."""
+    return element.tag in UNTOUCHED or (
+        element.tag == "a" and "url" in (element.get("class") or "").split())
+
+
 # A place that holds text of a paragraph: (element, "text") or (element, "tail").
 Slot = tuple[Element, str]
 
@@ -72,7 +83,7 @@ def own_slots(block: Element) -> list[Slot]:
     of a nested block, a footnote (laid out apart) or code."""
     slots: list[Slot] = [(block, "text")]
     for child in block:
-        if isinstance(child.tag, str) and not is_block(child) and child.tag not in UNTOUCHED:
+        if isinstance(child.tag, str) and not is_block(child) and not untouched(child):
             slots.extend(own_slots(child))
         slots.append((child, "tail"))
     return slots
@@ -112,7 +123,7 @@ def blocks(document: Element) -> Iterator[Element]:
     if body is None:
         return
     for element in body.iter():
-        if is_block(element) and not any(a.tag in UNTOUCHED for a in element.iterancestors()):
+        if is_block(element) and not any(untouched(a) for a in element.iterancestors()):
             yield element
 
 
@@ -139,10 +150,9 @@ def last_word(slots: list[Slot]) -> list[Piece]:
                 break  # a space: the word starts here
         if where == "tail" and _opaque(element):
             break  # the text before it is not the paragraph's last
-    if length > LONGEST_KEPT or not any(re.search(r"\w", slot_text(slots[i])[s:e])
-                                         for i, s, e in pieces):
-        return []
-    return pieces
+    # What only sticks to the word (« . » after a link) needs no span.
+    pieces = [(i, s, e) for i, s, e in pieces if re.search(r"\w", slot_text(slots[i])[s:e])]
+    return [] if length > LONGEST_KEPT else pieces
 
 
 def _opaque(element: Element) -> bool:
@@ -150,7 +160,7 @@ def _opaque(element: Element) -> bool:
     nested block (a footnote does not: it is laid out elsewhere)."""
     if not isinstance(element.tag, str):
         return False
-    if element.tag in UNTOUCHED:
+    if untouched(element):
         return True
     return is_block(element) and "footnote" not in (element.get("class") or "").split()
 
@@ -187,11 +197,16 @@ def place_word(slots: list[Slot], item: Kept) -> list[Piece]:
 
 
 def wrap(slot: Slot, start: int, end: int) -> None:
-    """Put text[start:end] of a slot in a kept-word span, the text after it as its tail."""
+    """Put text[start:end] of a slot in a kept-word span, with the space before it when
+    there is one, a word joiner after each of its hard hyphens; the text after it as the
+    span's tail."""
     element, where = slot
     text = slot_text(slot)
+    if start > 0 and text[start - 1] in " \n\t":
+        start -= 1
     span = html.Element("span", {"class": KEPT_CLASS})
-    span.text, span.tail = text[start:end], text[end:] or None
+    span.text = re.sub(r"(?<=\w)-(?=\w)", "-" + JOINER, text[start:end])
+    span.tail = text[end:] or None
     if where == "text":
         element.text = text[:start] or None
         element.insert(0, span)
