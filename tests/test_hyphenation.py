@@ -149,9 +149,11 @@ LONG = ("La révolution internationale des communications transforme profondéme
         "l’organisation du travail intellectuel contemporain et l’administration.")
 
 
-def laid(body: str, width: int = 45, kept: frozenset[Kept] | None = frozenset()):
-    """A small French page laid out by WeasyPrint; through keep_words unless kept is None."""
-    source = PAGE.format(width=width, body=body, kept=KEPT_CSS)
+def laid(body: str, width: int = 45, kept: frozenset[Kept] | None = frozenset(),
+         page: str | None = None):
+    """A small French page laid out by WeasyPrint; through keep_words unless kept is None
+    (then its paragraphs are numbered by hand)."""
+    source = (page or PAGE).format(width=width, body=body, kept=KEPT_CSS)
     if kept is not None:
         source = keep_words(source, kept)
     return HTML(string=source).render()
@@ -184,6 +186,32 @@ def test_a_paragraphs_last_word_is_found_broken_and_then_kept_whole():
     after = laid(f"<p>{LONG}</p>", 55)
     assert defects(page_lines(after), ["right"]) == []
     assert "l’administration." in page_lines(after)[-1].text
+
+
+BOLD_END = ("L’inversion est brutale et complète\xa0: <strong>le travail «\u202fqualifié\u202f» "
+            "devient automatisé, tandis que le travail «\u202fnon qualifié\u202f» devient "
+            "irremplaçable.</strong>")
+
+
+# A taller page in larger type than PAGE: where WeasyPrint's way with a span showed.
+TALL = PAGE.replace("120mm; margin: 5mm", "200mm; margin: 10mm").replace(
+    "font-size: 10pt; line-height: 13pt", "font-size: 10.5pt")
+
+
+@pytest.mark.parametrize("body", [f'<p data-p="0">{BOLD_END}</p>',
+                                  f'<p data-p="0">{LONG[:-17]} irremplaçable.</p>'])
+def test_keeping_the_last_word_whole_changes_only_the_last_lines(body):
+    """Only the line the last word would have been broken on, and the last, may change: an
+    unbreakable span made WeasyPrint strand a word before it on a line of its own."""
+    def texts(document) -> list[str]:
+        return [line.text.strip() for line in page_lines(document)]
+
+    for width in range(60, 112, 2):
+        plain, kept = texts(laid(body, width, None, TALL)), texts(laid(body, width, page=TALL))
+        if plain[-1].endswith("irremplaçable."):
+            assert kept == plain, width
+        else:  # « devient irrempla‐ / çable. »: the word goes down whole, nothing else moves
+            assert kept == [*plain[:-2], plain[-2].rsplit(" ", 1)[0], "irremplaçable."], width
 
 
 def line(text: str, hyphen: str = "", block: str | None = "0", page: int = 0,
@@ -241,7 +269,7 @@ def test_keep_words_keeps_the_text_and_wraps_the_last_words():
     # With the space before: WeasyPrint breaks the line there, inside the span.
     assert kept == ["pre", "mium.", " finale.", " make-\u2060book."]  # the URL left free
     assert [p.get("data-p") for p in out.iter("p")] == ["0", "1", "2"]
-    assert own_text(out.find(".//p[@data-p='2']")) == "La note dit le produit make-book."
+    assert own_text(out.find(".//p[@data-p='2']")) == "La note dit le produit make-\u2060book."
 
 
 def test_keep_words_wraps_the_occurrence_asked_for():

@@ -197,12 +197,11 @@ def place_word(slots: list[Slot], item: Kept) -> list[Piece]:
 
 
 def wrap(slot: Slot, start: int, end: int) -> None:
-    """Put text[start:end] of a slot in a kept-word span, with the space before it when
-    there is one, a word joiner after each of its hard hyphens; the text after it as the
+    """Put text[start:end] of a slot in a kept-word span, with the spaces before it, a word joiner after each of its hard hyphens; the text after it as the
     span's tail."""
     element, where = slot
     text = slot_text(slot)
-    if start > 0 and text[start - 1] in " \n\t":
+    while start > 0 and text[start - 1] in " \n\t\r":
         start -= 1
     span = html.Element("span", {"class": KEPT_CLASS})
     span.text = re.sub(r"(?<=\w)-(?=\w)", "-" + JOINER, text[start:end])
