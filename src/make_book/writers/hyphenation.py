@@ -197,8 +197,8 @@ def place_word(slots: list[Slot], item: Kept) -> list[Piece]:
 
 
 def wrap(slot: Slot, start: int, end: int) -> None:
-    """Put text[start:end] of a slot in a kept-word span, with the spaces before it, a word joiner after each of its hard hyphens; the text after it as the
-    span's tail."""
+    """Put text[start:end] of a slot in a kept-word span, with the spaces before it and a
+    word joiner after each of its hard hyphens; the text after it as the span's tail."""
     element, where = slot
     text = slot_text(slot)
     while start > 0 and text[start - 1] in " \n\t\r":
