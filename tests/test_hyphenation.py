@@ -295,3 +295,34 @@ def test_settle_mends_what_it_finds_and_stops():
     assert left == [] and 1 <= len(calls) <= 3
     assert not [d for d in defects(page_lines(document), page_sides(document))
                 if d.kind in ("run", "last", "recto")]
+
+
+def test_settle_gives_the_index_its_pages_in_the_same_layout_as_the_fixes():
+    """A book with an index and defects: one more layout mends both, the index's page
+    numbers taken from the layout before (the text before the index does not move them)."""
+    calls: list[tuple[object, frozenset[Kept]]] = []
+    body = f"<p>{LONG} {LONG} {LONG} {LONG}</p>"
+
+    def layout(pages, kept):
+        calls.append((pages, kept))
+        return laid(body, 46, kept)
+
+    document, left = settle(laid(body, 46), layout, lambda laid_out: {"x": len(laid_out.pages)})
+    assert calls[0][0] == {"x": len(document.pages)} and calls[0][1]
+    assert left == [] and len(calls) <= 3
+
+
+def test_a_book_without_defects_nor_index_is_laid_out_once():
+    calls = []
+    first = laid(f"<p>{LONG}</p>", 60)
+    assert settle(first, lambda *args: calls.append(args), None) == (first, [])
+    assert calls == []
+
+
+def test_what_is_left_is_said_page_by_page():
+    from make_book.writers.hyphen_lines import Defect
+    from make_book.writers.settle import left_note
+    left = [Defect("recto", line("a b straté", "auto", page=2, foot=True), "stratégique", 0)]
+    assert left_note([], ["1"]) is None
+    assert left_note(left, ["i", "1", "2"]) == \
+        "hyphenation left as laid out: p. 2 « stratégique » (the foot of a recto)"
