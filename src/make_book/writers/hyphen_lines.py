@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
@@ -69,17 +69,17 @@ def page_lines(document: Document) -> list[Line]:
         notes: list[Line] = []
         for line_box, in_note in _line_boxes(box, False):
             line = _line(number, line_box)
-            if line is not None:
-                (notes.append(line) if in_note else text.append((line_box.position_y, line)))
+            if line is None:
+                continue
+            if in_note:
+                notes.append(line)
+            else:
+                text.append((line_box.position_y, line))
         if text:  # the lowest line of the text is the page's foot
             lowest = max(range(len(text)), key=lambda i: (text[i][0], i))
-            text[lowest] = (text[lowest][0], _with_foot(text[lowest][1]))
+            text[lowest] = (text[lowest][0], replace(text[lowest][1], foot=True))
         lines += [line for _, line in text] + notes
     return lines
-
-
-def _with_foot(line: Line) -> Line:
-    return Line(line.page, line.block, line.text, line.hyphen, True)
 
 
 def _line_boxes(box: boxes.Box, in_note: bool) -> Iterator[tuple[boxes.LineBox, bool]]:
@@ -104,12 +104,10 @@ def _line(page: int, line_box: boxes.LineBox) -> Line | None:
     last = next(((t, kind) for t, kind in reversed(texts)
                  if kind != "generated" and t.text.strip()), None)
     hyphen = ""
-    if last is not None and last[1] == "code":
-        last = None  # an URL or code broken where it may be: no word is hyphenated
-    if last is not None:
-        last = last[0]
-        end = last.text.rstrip()
-        character = last.style["hyphenate_character"]
+    # An URL or code broken where it may be: no word is hyphenated.
+    if last is not None and last[1] != "code":
+        end = last[0].text.rstrip()
+        character = last[0].style["hyphenate_character"]
         if character and end.endswith(character) and end != character:
             hyphen = "auto"
             shown = shown.rstrip()[:-len(character)]
