@@ -106,7 +106,7 @@ def keep_words(source: str, kept: frozenset[Kept] = frozenset()) -> str:
     wanted: dict[str, list[Kept]] = {}
     for item in kept:
         wanted.setdefault(item.block, []).append(item)
-    for number, block in enumerate(blocks(document)):
+    for number, block in enumerate(list(blocks(document))):  # list: the spans change the tree
         block.set("data-p", str(number))
         slots = own_slots(block)
         spans = [] if block.tag in FREE_LAST else [last_word(slots)]
