@@ -39,7 +39,7 @@ UNTOUCHED = frozenset({"code", "kbd", "pre", "samp", "script", "style", "math", 
 # A word longer than this is left free: kept whole it could be wider than a line.
 LONGEST_KEPT = 30
 
-WORD_CHARS = r"\w’'\-\u2060"
+WORD_CHARS = r"\w’'\-"  # a word joiner (typography's, or ours) is no letter
 
 
 @dataclass(frozen=True, order=True)
