@@ -55,7 +55,7 @@ def test_the_hint_lists_the_valid_names(tmp_path: Path) -> None:
     assert key.hint == "the keys of [book]: " + ", ".join(TABLES["book"].names)
     assert "author" in key.hint and "version" in key.hint
     assert table.hint == ("the tables of book.toml: [book], [series], [pdf], [print], "
-                          "[numbering], [fonts], [build]")
+                          "[typography], [numbering], [web], [fonts], [build]")
 
 
 def test_a_key_above_every_table_names_its_table(tmp_path: Path) -> None:

@@ -51,7 +51,8 @@ def test_series_navigation_lists_every_part_and_chapter(series):
     assert titles == ["Quand l’exécution s’effondre", "Dans la même série"]
     chapters = entries[0].findall("x:ol/x:li", NS)
     assert len(chapters) == 9
-    assert "".join(chapters[0].itertext()).strip() == \
+    # Titles are broken by sense with no-break spaces (transforms/titles.py).
+    assert "".join(chapters[0].itertext()).strip().replace("\u00a0", " ") == \
         "La chose pour laquelle vous étiez payé devient gratuite"
     landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
     kinds = {a.get(f"{{{NS['epub']}}}type"): a.get("href")
@@ -132,7 +133,7 @@ def test_accessibility_metadata(series):
     props = {m.get("property") for m in package.findall(".//opf:meta[@property]", NS)}
     assert {"schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
             "schema:accessibilityHazard", "schema:accessibilitySummary",
-            "dcterms:conformsTo", "a11y:certifiedBy"} <= props
+            "dcterms:conformsTo"} <= props
 
 
 def test_footnotes_are_epub3_popups(mini_book):

@@ -124,3 +124,19 @@ def test_two_processes_a_second_apart_give_the_same_pdf(tmp_path: Path,
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in sorted((root / "dist").glob("*.pdf"))})
     assert digests[0] and digests[0] == digests[1]
+
+
+def test_the_same_book_in_two_folders_gives_the_same_files(tmp_path: Path) -> None:
+    """Nothing of the checkout's path reaches the files: the wrap cover's identifier once
+    came from its art's path, so CI's clone and the author's folder made two covers."""
+    from conftest import copy_project, run_cli
+
+    digests = []
+    for name in ("here", "elsewhere/deeper"):
+        root = copy_project(FIXTURES / "onebook", tmp_path / name)
+        done = run_cli("build", str(root), "--format", "pdf")
+        assert done.returncode == 0, done.stderr
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in sorted((root / "dist").glob("*.pdf"))})
+    assert any(name.endswith("-cover.pdf") for name in digests[0]), sorted(digests[0])
+    assert digests[0] == digests[1]

@@ -191,6 +191,13 @@ def test_apostrophe() -> None:
 
 
 EM, EN = "\u2014", "\u2013"
+WJ = "\u2060"
+
+
+def opening(dash: str) -> str:
+    """An opening incise dash and the no-break space tying it to the next word (an en dash
+    joined to it by a word joiner: UAX #14 breaks between an en dash and a no-break space)."""
+    return f"{dash}{WJ}{NBSP}" if dash == EN else f"{dash}{NBSP}"
 
 
 @pytest.mark.parametrize(("lang", "aside"), [
@@ -202,15 +209,16 @@ def test_ellipsis_and_the_language_s_aside_dash(lang: str, aside: str) -> None:
     `--` between figures is always the en dash of a range."""
     assert typeset("Alors... bon", lang) == "Alors\u2026 bon"
     assert typeset("pages 10--12", lang) == "pages 10\u201312"
-    assert typeset("oui --- non", lang) == f"oui {aside} non"
-    assert typeset("a -- b", lang) == f"a {aside} b"
+    assert typeset("oui --- non", lang) == f"oui {opening(aside)}non"
+    assert typeset("a -- b", lang) == f"a {opening(aside)}b"
 
 
 def test_dash_counters() -> None:
     root = tree("<p>a -- b --- c ... d 10--12</p>")
-    assert apply_typography(root, "fr") == Counter(en_dash=3, ellipsis=1)
+    assert apply_typography(root, "fr") == Counter(en_dash=3, ellipsis=1, incise_bound=2)
     root = tree("<p>a -- b --- c ... d 10--12</p>")
-    assert apply_typography(root, "en") == Counter(en_dash=1, em_dash=2, ellipsis=1)
+    assert apply_typography(root, "en") == Counter(en_dash=1, em_dash=2, ellipsis=1,
+                                                   incise_bound=2)
 
 
 # -- fr-CA, fr-CH ------------------------------------------------------------------------------
@@ -239,7 +247,7 @@ def test_fr_ch() -> None:
 def test_english_quotes_and_apostrophes() -> None:
     typed = "She said \"it's 'fine' now\" -- really... And the students' books."
     assert typeset(typed, "en") == (
-        "She said \u201cit\u2019s \u2018fine\u2019 now\u201d \u2014 really\u2026"
+        f"She said \u201cit\u2019s \u2018fine\u2019 now\u201d {opening(EM)}really\u2026"
         " And the students\u2019 books."
     )
 
@@ -264,7 +272,7 @@ def test_each_language_s_quotation_marks_two_deep(lang: str, outer: str, inner: 
     dash = "\u2014" if lang in ("en", "es", "pt", "pt-BR") else "\u2013"
     assert typeset(typed, lang) == (
         f"Er sagt {outer[0]}ja, {inner[0]}nein{inner[1]} und {inner[0]}vielleicht{inner[1]}"
-        f"{outer[1]} {dash} oder? Na ja\u2026 l\u2019art")
+        f"{outer[1]} {opening(dash)}oder? Na ja\u2026 l\u2019art")
 
 
 def test_german_marks_the_author_typed_are_kept() -> None:
@@ -378,6 +386,7 @@ def test_counters_per_rule() -> None:
         apostrophe=1,
         ellipsis=1,
         en_dash=2,
+        incise_bound=2,
         space_inside_guillemets=2,
         space_normalised=4,
     )
@@ -398,7 +407,7 @@ def test_long_paragraph_idempotent_and_second_pass_counts_nothing() -> None:
     assert f"aujourd\u2019hui\u2026 que mesure-t-on vraiment{NNBSP}?" in text
     assert f"réponse{NNBSP}; le débit{NNBSP};" in text
     assert f"centile{NNBSP}!  Voyez" in text
-    assert "publiés à 10:30 \u2013 sont" in text
+    assert f"publiés à 10:30{NBSP}\u2013 sont" in text
     assert f"«{NNBSP}Il a dit “jamais” et il l\u2019a répété{NNBSP}»{NNBSP}?!" in text
     assert f"«{NNBSP}c\u2019est réglé{NNBSP}»" in text
     assert "equipe@exemple.fr" in text

@@ -44,9 +44,7 @@ def test_the_wheel_carries_the_data_files(wheel: Path) -> None:
                    "make_book/styles/fonts/SourceSerif4SmText-Regular.otf",
                    "make_book/locales/de.toml", "make_book/locales/pt-BR.toml",
                    "make_book/init_template/de/manuscript/book.toml",
-                   "make_book/init_template/common/gitignore",
-                   "make_book/web_fonts/" + next(p.name for p in
-                                                 (REPO / "src/make_book/web_fonts").iterdir())):
+                   "make_book/init_template/common/gitignore"):
         assert needed in names, needed
     assert not any(n.startswith("tests/") or "__pycache__" in n for n in names)
 

@@ -415,9 +415,11 @@ def doctor() -> None:
         raise ToolMissingError("something a build needs is missing: see the MISSING lines")
 
 
+from make_book.commands.catalogue import catalogue  # noqa: E402  (defined in its own module)
 from make_book.commands.release import release  # noqa: E402  (defined in its own module)
 
 main.add_command(release)
+main.add_command(catalogue)
 
 
 if __name__ == "__main__":

@@ -17,21 +17,17 @@ from make_book.assets.covers import (
     draw_badge,
     draw_foot,
     draw_titles,
+    draw_top_band,
     jpeg_bytes,
     palette,
     place_art,
-    series_line,
-    series_position,
 )
 from make_book.assets.lettering import (
     FONTS_DIR,
     Fonts,
     cap_height,
     draw_line,
-    draw_tracked,
-    fit_tracked,
     roman,
-    tracked_width,
 )
 from make_book.core.files import digest
 from make_book.core.store import ContentCache
@@ -54,7 +50,6 @@ def render_social_card(
     art_box = (m, m, m + round(w * 0.40), h - m)
     col_left = art_box[2] + round(w * 0.045)
     col_right = w - m
-    col_w = col_right - col_left
     small = h * 0.030
     band_base = m + round(small * 0.75)
     band_rule = m + round(h * 0.065)
@@ -67,18 +62,7 @@ def render_social_card(
     draw.line((col_left, band_rule, col_right, band_rule), fill=pal.rule, width=line)
     draw.line((col_left, foot_rule, col_right, foot_rule), fill=pal.rule, width=line)
 
-    position = series_position(spec)
-    pos_font = fonts.get("sans", small * 1.15)
-    pos_w = tracked_width(position, pos_font, small * 0.1) if position else 0
-    series = series_line(spec)
-    if series:
-        room = col_w - pos_w - (small * 2 if position else 0)
-        font = fit_tracked(fonts, "sans_semibold", series, small, 0.22, room)
-        draw_tracked(draw, (col_left, band_base), series, font, pal.ink, font.size * 0.22)
-    if position:
-        draw_tracked(
-            draw, (col_right, band_base), position, pos_font, pal.soft, small * 0.1, "right"
-        )
+    draw_top_band(draw, fonts, spec, pal, (col_left, col_right), band_base, small)
 
     top = band_rule + round(h * 0.075)
     if spec.number is not None:

@@ -233,6 +233,30 @@ def palette(spec: CoverSpec) -> Palette:
 # Portrait cover
 
 
+def draw_top_band(
+    draw: ImageDraw.ImageDraw,
+    fonts: Fonts,
+    spec: CoverSpec,
+    pal: Palette,
+    column: tuple[float, float],
+    baseline: float,
+    small: float,
+) -> None:
+    """Draw the cover's top band on `baseline` across `column` (left, right): the series on
+    the left, shrunk to the room the position in the series leaves it on the right."""
+    left, right = column
+    position = series_position(spec)
+    pos_font = fonts.get("sans", small * 1.15)
+    pos_w = tracked_width(position, pos_font, small * 0.1) if position else 0
+    series = series_line(spec)
+    if series:
+        room = right - left - pos_w - (small * 2 if position else 0)
+        font = fit_tracked(fonts, "sans_semibold", series, small, 0.22, room)
+        draw_tracked(draw, (left, baseline), series, font, pal.ink, font.size * 0.22)
+    if position:
+        draw_tracked(draw, (right, baseline), position, pos_font, pal.soft, small * 0.1, "right")
+
+
 def render_cover(
     spec: CoverSpec,
     size: tuple[int, int] = (1600, 2560),
@@ -252,7 +276,6 @@ def render_cover(
 
     # The grid, in fractions of the page so that other sizes keep the proportions.
     mx = round(w * 0.08)
-    content_w = w - 2 * mx
     line = max(1, round(w / 800))
     band_base = round(h * 0.068)  # baseline of the series line
     band_rule = round(h * 0.088)
@@ -271,17 +294,7 @@ def render_cover(
     if not draw_text:
         return canvas
 
-    # Top band: series on the left, position in the series on the right.
-    position = series_position(spec)
-    pos_font = fonts.get("sans", small * 1.15)
-    pos_w = tracked_width(position, pos_font, small * 0.1) if position else 0
-    series = series_line(spec)
-    if series:
-        room = content_w - pos_w - (small * 2 if position else 0)
-        font = fit_tracked(fonts, "sans_semibold", series, small, 0.22, room)
-        draw_tracked(draw, (mx, band_base), series, font, pal.ink, font.size * 0.22)
-    if position:
-        draw_tracked(draw, (w - mx, band_base), position, pos_font, pal.soft, small * 0.1, "right")
+    draw_top_band(draw, fonts, spec, pal, (mx, w - mx), band_base, small)
 
     # Numeral: the part's identity, big enough to survive a 150 px thumbnail.
     if spec.number is not None:

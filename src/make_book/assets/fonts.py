@@ -1,8 +1,7 @@
-"""The fonts a book is set in: which files, and their WOFF2 conversions for the web edition."""
+"""The fonts a book is set in: which files, and their WOFF2 subsets for the web edition."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -13,9 +12,9 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from make_book.core.files import PACKAGE, PACKAGE_STYLES
+from make_book.assets.subset import cached_subset
+from make_book.core.files import PACKAGE_STYLES
 from make_book.core.model import Book, Face
-from make_book.core.store import ContentCache
 
 _EMBEDDED = (".otf", ".ttf", ".woff2")
 
@@ -65,7 +64,7 @@ def default_faces(root: Path) -> list[Face]:
 
 def web_faces(book: Book, converted: list[FontFace]) -> list[FontFace]:
     """The web edition's faces: as converted, or with the family, role, weight and slant
-    [fonts] gave them (convert_fonts names each WOFF2 after its font file)."""
+    [fonts] gave them (each WOFF2 is named after its font file)."""
     if book.fonts is None:
         return converted
     files = {face.file for face in converted}
@@ -90,14 +89,14 @@ def epub_font_css(faces: list[Face], css: str) -> str:
     return "\n".join(rules) + "\n" + _FONT_FACE_RULE.sub("", css) + "\n".join(mono) + "\n"
 
 
-# Part of the fonts' cache key: bump it when the conversion changes (and run
-# scripts/make_web_fonts.py).
-CACHE_VERSION = "web-2"
+def without_faces(css: str, kept: set[str]) -> str:
+    """The stylesheet without the @font-face rules whose font file is not among kept (file
+    names): the faces an edition does not ship."""
+    def keep(rule: re.Match[str]) -> str:
+        urls = re.findall(r"url\(\s*[\"']?([^\"')]+)", rule.group(0))
+        return rule.group(0) if any(u.rsplit("/", 1)[-1] in kept for u in urls) else ""
 
-
-# The default fonts as WOFF2, named as in the cache: brotli takes seconds a font, and every
-# book set in the defaults would convert the same files (scripts/make_web_fonts.py).
-SHIPPED_WEB_FONTS = PACKAGE / "web_fonts"
+    return _FONT_FACE_RULE.sub(keep, css)
 
 
 @dataclass(frozen=True)
@@ -113,43 +112,26 @@ def _quoted(family: str | None) -> list[str]:
     return [f'"{family.replace(chr(34), "")}"'] if family else []
 
 
-def convert_fonts(fonts: list[Path], cache: Path, dest: Path) -> list[FontFace]:
-    """Every OTF/TTF as WOFF2 in dest, converted once per content (cached by hash). Brotli,
-    which takes nearly all the time, releases the GIL: threads convert fonts side by side."""
+def web_font_faces(fonts: list[Path]) -> list[FontFace]:
+    """The web edition's faces, one a font file, each as its WOFF2 in fonts/ is named
+    (`<stem>.woff2`), told apart by the font's own metadata."""
+    return [_face(path.read_bytes(), path.stem + ".woff2") for path in fonts]
+
+
+def write_web_fonts(fonts: list[Path], chars: set[str], features: set[str], cache: Path,
+                    dest: Path) -> None:
+    """Every font as a WOFF2 subset into dest (`<stem>.woff2`): the characters the web
+    edition's pages set and the OpenType features its stylesheet asks for, made once per
+    content. Brotli, most of the time on a cache miss, releases the GIL: threads make the
+    fonts side by side."""
     dest.mkdir(parents=True, exist_ok=True)
+
+    def write(font: Path) -> None:
+        made = cached_subset(font, chars, features, cache, flavor="woff2")
+        shutil.copyfile(made, dest / f"{font.stem}.woff2")
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return list(pool.map(lambda path: _convert_font(path, cache, dest), fonts))
-
-
-def _convert_font(path: Path, cache: Path, dest: Path) -> FontFace:
-    data = path.read_bytes()
-    name = path.stem + ".woff2"
-    if path.suffix.lower() == ".woff2":
-        shutil.copyfile(path, dest / name)
-        return _face(data, name)
-    converted = web_font_name(path.stem, data)
-    shipped = SHIPPED_WEB_FONTS / converted
-    if shipped.is_file():
-        cached = shipped  # the default fonts, converted once for every book
-    else:
-        cached = ContentCache(cache).file("web-fonts", converted, lambda: woff2_bytes(data))
-    shutil.copyfile(cached, dest / name)
-    return _face(data, name)
-
-
-def woff2_bytes(data: bytes) -> bytes:
-    """An OpenType font as WOFF2 (brotli at its best compression: seconds a font)."""
-    # recalcTimestamp=False keeps head.modified: the same font gives the same bytes.
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    font.flavor = "woff2"
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=True)
-    return buffer.getvalue()
-
-
-def web_font_name(stem: str, data: bytes) -> str:
-    """The WOFF2's name: the font's, with the hash of its content and of the conversion."""
-    return f"{stem}-{hashlib.sha256(data + CACHE_VERSION.encode()).hexdigest()[:20]}.woff2"
+        list(pool.map(write, fonts))
 
 
 def _face(data: bytes, file: str) -> FontFace:

@@ -1,8 +1,11 @@
 """Image renditions for each edition, made with Pillow and cached by content.
 
 - EPUB: sRGB (CMYK, palette, 16-bit and colour-managed sources converted), at most
-  1600 px on the long side and 4 megapixels, orientation applied, no metadata; a progressive
-  JPEG for photographs, an optimised PNG for drawings and anything with transparency; SVG as is.
+  1200 px on the long side and 4 megapixels (what reading screens show), orientation applied,
+  no metadata; a progressive JPEG for photographs, at the lowest quality whose MS-SSIM
+  against the resized picture reaches EPUB_TARGET (perceptual.py), an optimised PNG for
+  drawings and anything with transparency; SVG as is. The EPUB's cover keeps its size and
+  gets the same measured quality.
 - Web: the same pixels at a few widths, in WebP and in the EPUB's family (for old browsers).
 - Print: the source itself at full resolution when WeasyPrint embeds it faithfully, otherwise a
   full-resolution lossless (or CMYK-keeping) conversion.
@@ -24,13 +27,22 @@ from lxml import etree
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
+from make_book.assets.perceptual import lowest_quality
 from make_book.core.log import log
 from make_book.core.model import Image
 from make_book.core.store import ContentCache
 
 VERSION = "1"  # bump when the pixels or bytes of a rendition change
-EPUB_MAX_SIDE = 1600
+# A reading screen is 1072 to 1680 px tall (Kindle Paperwhite to Kobo Elipsa) and a figure
+# takes its width, 1072 to 1404 px, at most: 1200 px on the long side is what they show.
+EPUB_MAX_SIDE = 1200
 EPUB_MAX_PIXELS = 4_000_000
+# The MS-SSIM an EPUB JPEG must keep against the picture it encodes, and the qualities the
+# search may choose from: 0.985 is where these tests' photographs stop losing visible detail
+# (q 65 to 75 for grainy illustrations, lower for flat ones); above it the bytes grow fast
+# for grain no reading screen shows.
+EPUB_TARGET = 0.985
+EPUB_QUALITIES = (40, 90)
 WEB_WIDTHS = (480, 960, 1600)
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
@@ -148,12 +160,38 @@ def epub_rendition(image: Image, cache: Path) -> Rendition:
     width, height = fit_size((image.width, image.height), EPUB_MAX_SIDE, EPUB_MAX_PIXELS)
 
     def make() -> bytes:
-        return encode(_resize(load_display(image.source, max(width, height)), (width, height)),
-                      family)
+        return encode_measured(
+            _resize(load_display(image.source, max(width, height)), (width, height)), family)
 
-    params = f"epub-{EPUB_MAX_SIDE}-{EPUB_MAX_PIXELS}-{JPEG_QUALITY}"
+    params = f"epub-{EPUB_MAX_SIDE}-{EPUB_MAX_PIXELS}-ms-ssim-{EPUB_TARGET}-{EPUB_QUALITIES}"
     path = _cached(image, cache, params, family, make)
     return Rendition(path, image.name, MEDIA_TYPES[family], width, height)
+
+
+def epub_cover(path: Path, cache: Path) -> Path:
+    """The EPUB's copy of a cover JPEG: its pixels at the measured quality (a store's
+    1600 × 2560 stays so), made once per content."""
+    data = path.read_bytes()
+    key = hashlib.sha256(f"{VERSION}\n{hashlib.sha256(data).hexdigest()}\nepub-cover-"
+                         f"{EPUB_TARGET}-{EPUB_QUALITIES}".encode()).hexdigest()[:16]
+
+    def make() -> bytes:
+        measured = encode_measured(load_display(path), "jpg")
+        return measured if len(measured) < len(data) else data
+
+    return ContentCache(cache).file("renditions", f"{path.stem}-{key}.jpg", make)
+
+
+def encode_measured(im: PILImage.Image, ext: str) -> bytes:
+    """The bytes of im for the EPUB: a JPEG at the lowest quality keeping EPUB_TARGET,
+    anything else as encode() makes it."""
+    if ext != "jpg":
+        return encode(im, ext)
+    low, high = EPUB_QUALITIES
+    flat = flatten(im)
+    _, data = lowest_quality(flat, EPUB_TARGET, lambda q: encode(flat, "jpg", quality=q),
+                             low, high)
+    return data
 
 
 def web_renditions(image: Image, cache: Path,

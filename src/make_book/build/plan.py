@@ -13,13 +13,11 @@ What an output is made from, hashed into its key (cache.py):
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from make_book.assets.fonts import convert_fonts, font_files
 from make_book.assets.renditions import WEB_WIDTHS, epub_rendition, web_renditions
 from make_book.build.fingerprint import model_digest, tool_fingerprint
 from make_book.build.jobs import Job, run_jobs
@@ -88,8 +86,6 @@ class Outputs:
         first = cover(self.chosen[0].key)
         jobs += [j for j in self.covers if j.name in first] + pdfs[:1]
         jobs += [j for j in self.covers if j.name not in first]
-        if "html" in self.formats:
-            jobs.append(Job("web fonts", self._web_fonts, label="converting the web fonts"))
         if {"epub", "html"} & set(self.formats):
             jobs.append(Job("image renditions", self._renditions,
                             label="making the image renditions"))
@@ -179,13 +175,6 @@ class Outputs:
                 epub_rendition(image, self.ctx.cache)
             if "html" in self.formats:
                 web_renditions(image, self.ctx.cache, WEB_WIDTHS)
-
-    def _web_fonts(self) -> None:
-        """The web edition's WOFF2 fonts, converted (and cached) while the PDFs are laid out:
-        brotli at its best compression takes seconds a font (the default fonts ship
-        converted)."""
-        with tempfile.TemporaryDirectory() as scratch:
-            convert_fonts(font_files(self.book), self.ctx.cache, Path(scratch))
 
     def _epub(self, ed: Edition, *made: list[Output]) -> list[Output]:
         """The edition's EPUB; made: the outputs of its PDF job, when PDFs are built."""

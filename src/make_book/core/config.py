@@ -83,6 +83,7 @@ class BookConfig:
     publisher: str | None = None
     date: str | None = None
     rights: str | None = None
+    accessibility_evaluator: str | None = None  # who evaluated the EPUB (a11y:certifiedBy)
     identifier: str = ""
     description: str | None = None
     version: str | None = None  # names the release files
@@ -95,6 +96,8 @@ class BookConfig:
     citation_style: str = "chicago-author-date"
     csl: str | None = None  # a CSL file of the project's, in place of citation_style
     figure_numbering: str = "part"
+    site_url: str | None = None  # [web]: the web edition's address, ending in "/"
+    incise_dash: str | None = None  # [typography] "en" or "em"; None: the language's
     pdf: PdfConfig = field(default_factory=PdfConfig)
     fonts: FontsConfig = field(default_factory=FontsConfig)
     print: PrintConfig = field(default_factory=PrintConfig)
@@ -298,6 +301,7 @@ def book_config(settings: Settings) -> BookConfig:
         cover=book.get("cover"),
         original_title=book.get("original_title"),
         original_lang=book.get("original_lang"),
+        accessibility_evaluator=book.get("accessibility_evaluator"),
         publisher=book.get("publisher"),
         date=book.get("date"),
         rights=book.get("rights"),
@@ -313,6 +317,8 @@ def book_config(settings: Settings) -> BookConfig:
         citation_style=book["citation_style"],
         csl=book.get("csl"),
         figure_numbering=settings["numbering"]["figures"],
+        site_url=settings["web"].get("site_url"),
+        incise_dash=settings["typography"].get("incise_dash"),
         pdf=PdfConfig(trim=trim, width_mm=width, height_mm=height, bleed_mm=pdf["bleed"],
                       marks=None if pdf["marks"] == "auto" else pdf["marks"] == "crop",
                       toc=pdf["toc"],

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from stdnum import isbn as stdnum_isbn
 
@@ -221,6 +222,24 @@ def check_edition(value: str) -> str:
     return value
 
 
+def _site_url(value: str) -> str:
+    """An absolute http(s) address → the site's folder as pages and the sitemap name it:
+    ending in "/", its host in ASCII (IDNA) and its path percent-encoded."""
+    text = value.strip()
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        raise Rejected from None
+    if parts.scheme not in ("http", "https") or not host or parts.username is not None \
+            or parts.query or parts.fragment or any(c.isspace() for c in text):
+        raise Rejected
+    path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
+    netloc = host + (f":{port}" if port is not None else "")
+    return f"{parts.scheme}://{netloc}{path.rstrip('/')}/"
+
+
 def _family(value: str) -> str:
     if not value.strip():
         raise Rejected
@@ -302,6 +321,10 @@ TABLES: dict[str, Table] = {table.name: table for table in (
         Key("rights", (str,), expected=_TEXT,
             description="The copyright or licence line, in every edition.",
             example='"© 2026 Prénom Nom"'),
+        Key("accessibility_evaluator", (str,), expected=_TEXT, default_text="none",
+            description="Who evaluated the EPUB's accessibility (a person or an "
+            "organisation): named as its a11y:certifiedBy. Without it the EPUB names no "
+            "evaluator.", example='"Association Valentin Haüy"'),
         Key("identifier", (str,), expected="an ISBN or URN",
             default_text="a UUID made from the title",
             description="The book's identifier in the metadata of its editions.",
@@ -385,10 +408,28 @@ TABLES: dict[str, Table] = {table.name: table for table in (
             description="Paperback or hardcover, where the printer tells them apart (page "
             "counts).", example='"hardcover"'),
     )),
+    Table("typography", "What the typesetter does beyond the language's rules.", (
+        Key("incise_dash", (str,), parse=str.lower, allowed=("en", "em"),
+            default_text="the language's: `\"en\"` in French, German, Italian, Dutch and "
+            "British English, `\"em\"` in American English, Spanish and Portuguese",
+            description='The dash of an aside: "en", the spaced en dash – of French houses, '
+            'or "em", the em dash — (set close in English and Spanish, spaced elsewhere); '
+            "either is tied to its words by no-break spaces.", example='"em"'),
+    )),
     Table("numbering", "How figures are numbered.", (
         Key("figures", (str,), allowed=("part", "book"), default="part",
             description='"part" numbers figures 2.1, 2.2 in each part, "book" 1, 2, 3 '
             "through the book.", example='"book"'),
+    )),
+    Table("web", "The web edition.", (
+        Key("site_url", (str,), parse=_site_url,
+            expected='an absolute http(s) address such as "https://example.org/livre/"',
+            default_text="none: relative links only, no sitemap",
+            description="The address the web edition is published at: its pages then name "
+            "their absolute address (canonical, og:url, og:image, JSON-LD) and sitemap.xml "
+            "lists them. Without it the pages name no address of their own and there is "
+            "no sitemap; the site's links are relative either way.",
+            example='"https://example.org/intelligence-abondante/"'),
     )),
     Table("fonts", "The fonts the book is set in, by role; each a family name, found in "
           "the project's styles/fonts/ or else on the system, its regular, italic, bold and "

@@ -25,6 +25,9 @@
   /* Fold one character to what we compare: lower case, no accent, plain punctuation. */
   function foldChar(c) {
     if (Object.prototype.hasOwnProperty.call(SPECIAL, c)) return SPECIAL[c];
+    // What typesetting adds and a reader never types: the word joiner that binds a dash to
+    // its word, soft hyphens, zero-width spaces.
+    if (c === "\u2060" || c === "\u00ad" || c === "\u200b") return "";
     if (/\s/.test(c)) return " ";
     return c.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }

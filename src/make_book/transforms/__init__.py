@@ -13,12 +13,16 @@ from make_book.core.diagnostics import BookError, Report
 from make_book.core.model import Book
 from make_book.transforms import (
     citations,
+    formats,
     glyphs,
     ids,
     images,
     indexing,
+    lead_in,
     notes,
+    ordinals,
     sanitize,
+    titles,
     typeset,
     xrefs,
 )
@@ -27,6 +31,7 @@ Pass = Callable[[Book, Report], None]
 
 PASSES: list[tuple[str, Pass]] = [
     ("sanitize", sanitize.run),  # raw HTML that could run code is gone before anything else
+    ("formats", formats.run),  # `{.only-web}` passages marked for the writers to leave out
     ("images", images.run),  # paths resolved and contained, files checked
     # Keys checked, each edition's bibliography made; before ids, which would rename the
     # entries each chapter's citeproc run appended, and before notes (a note style's notes).
@@ -35,7 +40,12 @@ PASSES: list[tuple[str, Pass]] = [
     ("notes", notes.run),  # footnotes moved into the model, numbered per chapter
     ("xrefs", xrefs.run),  # labels numbered, references and links resolved
     ("typeset", typeset.run),  # language typography on every text node and title
+    ("ordinals", ordinals.run),  # French ordinals' superior letters, on the typeset text
+    ("titles", titles.run),  # chapter titles broken by sense, once typeset
     ("index", indexing.run),  # marked terms collected, after typeset: as they are printed
+    # The first words of each chapter in small capitals: last of the passes that reshape the
+    # text, so that its spans wrap the words as they are printed.
+    ("lead_in", lead_in.run),
     ("glyphs", glyphs.run),  # every character typeset is in a font of the book
 ]
 

@@ -3,7 +3,7 @@ French's spaces before punctuation (typesetter.py applies them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 NNBSP = "\u202f"  # NARROW NO-BREAK SPACE
@@ -24,6 +24,10 @@ class Profile:
     secondary: tuple[str, str] = ("\u2018", "\u2019")
     # The dash of an aside (`---`, or `--` between spaces); `--` elsewhere is an en dash.
     aside_dash: str = "\u2014"
+    # Whether the aside's em dash is spaced (an en dash always is): Chicago and the Real
+    # Academia set it close (« word—aside—word », « dijo —y se fue— que »), French and the
+    # others with spaces.
+    incise_spaced: bool = True
 
 
 # Quotation marks and the aside dash, by language and region (None: every region). Sources:
@@ -50,9 +54,25 @@ _QUOTES: dict[tuple[str, str | None], tuple[tuple[str, str], tuple[str, str], st
 QUOTE_CHARS = frozenset("\"'\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb\u2039\u203a")
 
 
+# Languages whose em dash of an aside is set close (see Profile.incise_spaced).
+_CLOSED_EM = frozenset({"en", "es"})
+
+INCISE_DASHES = {"en": "\u2013", "em": "\u2014"}
+
+
 @lru_cache(maxsize=64)
-def profile_for(lang: str) -> Profile:
-    """Map a BCP 47 tag (``fr``, ``fr_CA``, ``fr-Latn-CH``…) to its rules."""
+def profile_for(lang: str, incise_dash: str | None = None) -> Profile:
+    """Map a BCP 47 tag (``fr``, ``fr_CA``, ``fr-Latn-CH``…) to its rules; `incise_dash`
+    ("en" or "em", `[typography] incise_dash`) replaces the language's aside dash."""
+    base = _language_profile(lang)
+    spaced = lang.replace("_", "-").lower().split("-")[0] not in _CLOSED_EM
+    if incise_dash is None:
+        return replace(base, incise_spaced=spaced)
+    return replace(base, aside_dash=INCISE_DASHES[incise_dash], incise_spaced=spaced)
+
+
+def _language_profile(lang: str) -> Profile:
+    """The rules of one language, with its own aside dash."""
     parts = lang.replace("_", "-").lower().split("-")
     region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), "")
     if parts[0] != "fr":
@@ -65,3 +85,49 @@ def profile_for(lang: str) -> Profile:
     if region == "ch":
         return Profile(True, NNBSP, True, NNBSP, NNBSP, aside_dash="\u2013")
     return Profile(True, NNBSP, True, NBSP, NNBSP, aside_dash="\u2013")
+
+
+# Little words a lead-in (lead_in.py) or a title's line (titles.py) does not end on: articles,
+# prepositions, conjunctions, possessives, pronouns.
+_LIGHT = {
+    "fr": "le la les l un une des du de d au aux à a en et ou ni mais or donc car que qu qui "
+          "ce cet cette ces se s sa son ses mon ma mes ton ta tes notre nos votre vos leur leurs "
+          "par pour sur sous dans avec sans vers chez entre il elle on ils elles nous vous je j "
+          "tu ne n y",
+    "en": "a an the and or nor but of to in on at by for with from as into onto our your their "
+          "its his her my we you they it is was",
+    "de": "der die das den dem des ein eine einen einem einer eines und oder aber zu im in am "
+          "an auf mit von für aus bei nach vor",
+    "es": "el la los las lo un una unos unas y o e u ni pero de del a al en con por para sin "
+          "su sus se que",
+    "it": "il lo la i gli le l un uno una un e o ma di del della dei delle a al alla da dal in "
+          "nel nella con per su tra fra che si",
+    "pt": "o a os as um uma uns umas e ou mas de do da dos das em no na nos nas por para com "
+          "sem ao à que se",
+    "nl": "de het een en of maar van in op aan met voor door bij uit naar te",
+}
+_CONJUNCTIONS = {
+    "fr": "et ou mais donc car ni or quand lorsque puisque comme",
+    "en": "and or but nor yet when because while",
+    "de": "und oder aber denn sondern wenn weil",
+    "es": "y o pero ni porque cuando",
+    "it": "e o ma né perché quando",
+    "pt": "e ou mas nem porque quando",
+    "nl": "en of maar want omdat wanneer",
+}
+
+
+def _words(table: dict[str, str], lang: str) -> frozenset[str]:
+    return frozenset(table.get(lang.replace("_", "-").lower().split("-")[0], "").split())
+
+
+@lru_cache(maxsize=16)
+def light_words(lang: str) -> frozenset[str]:
+    """The little words of lang (lower case); none for a language without a table."""
+    return _words(_LIGHT, lang)
+
+
+@lru_cache(maxsize=16)
+def conjunctions(lang: str) -> frozenset[str]:
+    """The conjunctions before which a title may break by sense (lower case)."""
+    return _words(_CONJUNCTIONS, lang)

@@ -15,26 +15,26 @@ from make_book.transforms.typography import apply_typography, typeset
 
 def run(book: Book, report: Report) -> None:
     """Typeset every text node, title, summary and image description in the book's language."""
-    lang = book.config.lang
+    lang, dash = book.config.lang, book.config.incise_dash
     if not supported(lang):
         unsupported_language(book, report)
     counts: Counter[str] = Counter()
     for chapter in book.documents():
-        counts.update(apply_typography(chapter.body, lang))
+        counts.update(apply_typography(chapter.body, lang, dash))
         for note in chapter.notes:
-            counts.update(apply_typography(note.body, lang))
-        chapter.title = typeset(chapter.title, lang)
+            counts.update(apply_typography(note.body, lang, dash))
+        chapter.title = typeset(chapter.title, lang, dash)
         for img in chapter.body.iter("img"):
             # Descriptions are read aloud and shown when images are off: same typography.
             if img.get("alt"):
-                img.set("alt", typeset(img.get("alt"), lang))
+                img.set("alt", typeset(img.get("alt"), lang, dash))
     for part in book.parts:
-        part.title = typeset(part.title, lang)
-        part.subtitle = typeset(part.subtitle, lang) if part.subtitle else None
-        part.summary = typeset(part.summary, lang) if part.summary else None
+        part.title = typeset(part.title, lang, dash)
+        part.subtitle = typeset(part.subtitle, lang, dash) if part.subtitle else None
+        part.summary = typeset(part.summary, lang, dash) if part.summary else None
     for target in book.targets.values():
         if target.title:
-            target.title = typeset(target.title, lang)
+            target.title = typeset(target.title, lang, dash)
     log.debug("typography: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 

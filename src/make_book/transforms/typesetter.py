@@ -27,7 +27,9 @@ puts a space before ; ! ? and :.
 
 All languages: ``...`` → …; ``---``, and ``--`` between spaces, → the language's aside dash
 (the spaced en dash – of French, German, Italian, Dutch and British houses, the em dash — of
-American, Spanish and Portuguese ones); any other ``--`` → – (a range: 10–12).
+American, Spanish and Portuguese ones, or ``[typography] incise_dash``); any other ``--`` →
+– (a range: 10–12). Last, the dashes of asides, typed or made, are paired and tied to their
+words by no-break spaces (dashes.py).
 
 Nothing is changed inside ``code``, ``pre``, ``kbd``, ``samp``, ``var``, ``script``, ``style``,
 ``math``, ``svg`` (nor pandoc's ``class="math"`` spans), in URLs, e-mail addresses or times, nor
@@ -41,9 +43,11 @@ output character remembers the text node it came from, which is how the result i
 The pass is idempotent and counts only what it actually changes, per rule name:
 ``nnbsp_before_high_punct``, ``nbsp_before_colon``, ``guillemets`` (pairs converted to « »),
 ``curly_quotes`` (pairs converted to “ ” or ‘ ’), ``apostrophe``, ``ellipsis``, ``en_dash``,
-``em_dash``, ``space_inside_guillemets`` (space added or fixed inside guillemets the author typed)
-and ``space_normalised`` (an existing wrong space replaced; such a fix is also counted under the
-rule of the mark concerned, so ``space_normalised`` is a subset, not an extra change).
+``em_dash``, ``incise_dash`` and ``incise_bound`` (a dash's glyph set, its tie made),
+``dialogue_dash``, ``space_inside_guillemets`` (space added or fixed inside guillemets the
+author typed) and ``space_normalised`` (an existing wrong space replaced; such a fix is also
+counted under the rule of the mark concerned, so ``space_normalised`` is a subset, not an extra
+change).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from make_book.transforms.dashes import bind_dashes
 from make_book.transforms.language_rules import QUOTE_CHARS, Profile
 
 # Every character an author (or pandoc's line wrapping, which turns spaces into "\n") may have
@@ -160,12 +165,13 @@ class Engine:
     different space arrives, whichever node they came from.
     """
 
-    def __init__(self, text: str, owner: list[int], profile: Profile, counts: Counter[str]):
+    def __init__(self, text: str, owner: list[int], profile: Profile, counts: Counter[str],
+                 keep: frozenset[int] = frozenset()):
         self.text = text
         self.owner = owner
         self.protected = _protected_spans(text)
         for i, node in enumerate(owner):
-            if node < 0:
+            if node < 0 or i in keep:  # a stand-in, or characters kept as they are
                 self.protected[i] = 1
         self.p = profile
         self.counts = counts
@@ -438,4 +444,6 @@ class Engine:
             else:
                 self.emit(c, owner[i])
                 i += 1
+        # The dashes of asides last: their pairs are read from the whole typeset block.
+        bind_dashes(self.out, self.out_owner, self.out_fixed, self.p, self.counts)
         return self.out, self.out_owner

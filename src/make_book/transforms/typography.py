@@ -56,6 +56,13 @@ class _Run:
         self.parts: list[str] = []
         self.owner: list[int] = []
         self.segments: list[_Segment] = []
+        self.keep: set[int] = set()  # offsets of characters no rule may change
+
+    def add_kept(self, element: etree._Element, length: int) -> None:
+        """Add element's tail, its first `length` characters kept as they are."""
+        start = len(self.owner)
+        self.add(element, True)
+        self.keep.update(range(start, min(start + length, len(self.owner))))
 
     def add(self, element: etree._Element, is_tail: bool) -> None:
         text = element.tail if is_tail else element.text
@@ -70,7 +77,8 @@ class _Run:
 
     def typeset(self, profile: Profile, counts: Counter[str]) -> None:
         """Typeset the run and write each changed text node back."""
-        chars, owners = Engine("".join(self.parts), self.owner, profile, counts).run()
+        chars, owners = Engine("".join(self.parts), self.owner, profile, counts,
+                               frozenset(self.keep)).run()
         pieces: list[list[str]] = [[] for _ in self.segments]
         for char, node in zip(chars, owners, strict=True):
             if node >= 0:
@@ -132,6 +140,11 @@ def _runs(root: etree._Element) -> list[_Run]:
             run.add(child, False)
             for grandchild in child:
                 run = visit_child(grandchild, run)
+        if "caption-label" in (child.get("class") or "").split():
+            # « Figure 3.2 – » : the separator xrefs.py sets is the book's, not an aside.
+            tail = child.tail or ""
+            run.add_kept(child, len(tail) - len(tail.lstrip(" \u2013\u2014")))
+            return run
         run.add(child, True)
         return run
 
@@ -144,20 +157,22 @@ def _runs(root: etree._Element) -> list[_Run]:
 # -- public API --------------------------------------------------------------------------------
 
 
-def apply_typography(root: etree._Element, lang: str) -> Counter[str]:
-    """Typeset every text node under root in place for lang; return counts per rule name."""
-    profile = profile_for(lang)
+def apply_typography(root: etree._Element, lang: str,
+                     incise_dash: str | None = None) -> Counter[str]:
+    """Typeset every text node under root in place for lang; return counts per rule name.
+    `incise_dash` ("en", "em" or None: the language's) is the dash of asides."""
+    profile = profile_for(lang, incise_dash)
     counts: Counter[str] = Counter()
     for run in _runs(root):
         run.typeset(profile, counts)
     return +counts  # drop zero entries
 
 
-def typeset(text: str, lang: str) -> str:
+def typeset(text: str, lang: str, incise_dash: str | None = None) -> str:
     """Typeset one plain string (used for titles and metadata)."""
     if not text:
         return text
-    chars, _ = Engine(text, [0] * len(text), profile_for(lang), Counter()).run()
+    chars, _ = Engine(text, [0] * len(text), profile_for(lang, incise_dash), Counter()).run()
     return "".join(chars)
 
 

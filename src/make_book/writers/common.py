@@ -14,7 +14,8 @@ from make_book.core.editions import Doc, Edition
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.front_matter import UNTITLED_ROLES
 from make_book.core.locales import long_date, month_year, ordinal_part, strings
-from make_book.core.model import Book, Element
+from make_book.core.model import Book, Element, Note
+from make_book.transforms.formats import keep_for
 
 
 class Linker:
@@ -119,8 +120,20 @@ def matter_semantics(doc: Doc, t: dict[str, str]) -> dict[str, object]:
             "label": t["appendix_label"].format(letter=letter) if letter else None}
 
 
-def body_copy(body: Element) -> Element:
-    return copy.deepcopy(body)
+def body_copy(body: Element, fmt: str | None = None) -> Element:
+    """Return a writer's own copy of a body; with `fmt`, without what its author kept out
+    of that format (`{.only-web}`, transforms/formats.py)."""
+    duplicate = copy.deepcopy(body)
+    if fmt is not None:
+        keep_for(duplicate, fmt)
+    return duplicate
+
+
+def kept_notes(notes: list[Note], body: Element) -> list[Note]:
+    """Return the notes whose call is still in `body` (a note called from a passage left
+    out of this format goes with it)."""
+    calls = {link.get("href", "").split("#")[-1] for link in body.find_class("noteref")}
+    return [note for note in notes if note.id in calls]
 
 
 def inner_xhtml(element: Element) -> str:

@@ -7,7 +7,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from make_book.assets.renditions import epub_rendition
 from make_book.core.editions import Edition
 from make_book.core.model import Book, Image
 
@@ -59,11 +58,4 @@ class BuildContext:
                 names.add(img.get("src", "").removeprefix("images/"))
         return sorted((i for i in self.book.images.values() if i.name in names),
                       key=lambda i: i.name)
-
-    def epub_image_bytes(self, image: Image) -> bytes:
-        """The EPUB rendition (format, name and media type as `image.name`/`media_type`)."""
-        return epub_rendition(image, self.cache).read_bytes()
-
-    def font_bytes(self, font: Path) -> bytes:
-        return font.read_bytes()
 

@@ -28,7 +28,13 @@ from make_book.core.editions import Edition, documents
 from make_book.core.locales import ordinal_part
 from make_book.core.model import Book, Chapter
 from make_book.core.store import cache_dir
-from make_book.writers.common import Linker, body_copy, inner_html, shift_headings
+from make_book.writers.common import (
+    Linker,
+    body_copy,
+    inner_html,
+    kept_notes,
+    shift_headings,
+)
 from make_book.writers.context import BuildContext
 from make_book.writers.reference_docx import reference_docx
 
@@ -85,7 +91,7 @@ def edition_html(book: Book, edition: Edition) -> str:
 def _body(book: Book, chapter: Chapter, linker: Linker, shift: int) -> str:
     """A chapter's body for pandoc: images as files, each note in a div after its call's
     paragraph (notes_to_pandoc moves it into the call)."""
-    body = body_copy(chapter.body)
+    body = body_copy(chapter.body, "docx")
     linker.relink(body)
     shift_headings(body, shift)
     for img in body.iter("img"):
@@ -93,7 +99,7 @@ def _body(book: Book, chapter: Chapter, linker: Linker, shift: int) -> str:
         image = next((i for i in book.images.values() if i.name == name), None)
         if image is not None:
             img.set("src", str(print_source(image, cache_dir(book.root)).resolve()))
-    for note in chapter.notes:
+    for note in kept_notes(chapter.notes, body):
         holder = etree.SubElement(body, "div", {"class": NOTE_CLASS, "id": f"mbn-{note.id}"})
         copy = body_copy(note.body)
         linker.relink(copy)

@@ -8,12 +8,16 @@ import zipfile
 from pathlib import Path
 
 from ebooklib import epub
+from lxml import html
 
-from make_book.assets.fonts import epub_font_css, font_files, font_licences
+from make_book.assets.font_usage import font_usage
+from make_book.assets.fonts import epub_font_css, font_files, font_licences, without_faces
+from make_book.assets.renditions import Rendition, epub_cover, epub_rendition
+from make_book.assets.subset import cached_subset, css_features
 from make_book.core.artifacts import Artifact, PageBreaks, find
 from make_book.core.editions import Doc, Edition, documents, series_line, series_parts
 from make_book.core.files import COMPRESSED_SUFFIXES
-from make_book.core.model import Book, Chapter
+from make_book.core.model import Book, Chapter, Element
 from make_book.core.names import stable_uuid
 from make_book.writers.common import (
     Linker,
@@ -21,6 +25,7 @@ from make_book.writers.common import (
     copyright_lines,
     credits,
     inner_xhtml,
+    kept_notes,
     locale,
     matter_semantics,
     style_file,
@@ -49,8 +54,8 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     common = {"lang": lang, "t": t, "edition": edition}
 
     cover = ctx.cover_for(edition)
-    ebook.add_item(_item("cover-image", f"images/{cover.name}", "image/jpeg", cover.read_bytes(),
-                         ["cover-image"]))
+    ebook.add_item(_item("cover-image", f"images/{cover.name}", "image/jpeg",
+                         epub_cover(cover, ctx.cache).read_bytes(), ["cover-image"]))
     ebook.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     spine = []
     cover_page = _page(env, "cover", "cover.xhtml", "epub/cover.xhtml",
@@ -66,11 +71,13 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
                        colophon=ctx.colophon, **common)
     spine.append(title_page)
 
+    renditions = {image.name: epub_rendition(image, ctx.cache)
+                  for image in ctx.images_for(edition)}
     toc_entries = []
     ncx: list = []
     chapter_pages = []
     for doc in docs:
-        page = _render_doc(env, book, doc, linker, common, breaks)
+        page = _render_doc(env, book, doc, linker, common, breaks, renditions)
         chapter_pages.append(page)
         if doc.kind == "part":
             part = doc.part
@@ -125,22 +132,28 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     ebook.toc = [tuple(entry) if isinstance(entry, list) else entry for entry in ncx]
     ebook.add_item(epub.EpubNcx())
 
-    css = style_file(book, "epub.css").read_bytes()
+    css = style_file(book, "epub.css").read_text("utf-8")
     if book.fonts is not None:  # [fonts]: the sheet's own @font-face rules give way
-        css = epub_font_css(book.fonts, css.decode("utf-8")).encode("utf-8")
-    ebook.add_item(_item("css", "css/epub.css", "text/css", css))
-    for font in font_files(book):
-        if font.suffix in FONT_TYPES:
-            ebook.add_item(_item(f"font-{font.stem}", f"fonts/{font.name}",
-                                 FONT_TYPES[font.suffix], ctx.font_bytes(font)))
+        css = epub_font_css(book.fonts, css)
+    # Each font cut down to the characters it sets in these pages; a face no page sets is
+    # not shipped, nor its @font-face rule (a reading system would look for the file).
+    usage = font_usage([page.content for page in spine], css)
+    fonts = [f for f in font_files(book) if f.suffix in FONT_TYPES and f.name in usage.text]
+    css = without_faces(css, {f.name for f in fonts})
+    ebook.add_item(_item("css", "css/epub.css", "text/css", css.encode("utf-8")))
+    features = css_features(css)
+    for font in fonts:
+        subset = cached_subset(font, usage.text[font.name], features, ctx.cache)
+        ebook.add_item(_item(f"font-{font.stem}", f"fonts/{font.name}",
+                             FONT_TYPES[font.suffix], subset.read_bytes()))
     for licence in font_licences(book):
         # The OFL asks that the licence travel with the fonts; it is not a publication
         # resource, so it sits outside the manifest, next to the fonts.
         ebook.add_item(epub.EpubItem(uid=None, file_name=f"EPUB/fonts/{licence.name}",
                                      content=licence.read_bytes(), manifest=False))
-    for image in ctx.images_for(edition):
-        ebook.add_item(_item(f"img-{image.name}", f"images/{image.name}", image.media_type,
-                             ctx.epub_image_bytes(image)))
+    for name, rendition in renditions.items():
+        ebook.add_item(_item(f"img-{name}", f"images/{name}", rendition.media_type,
+                             rendition.read_bytes()))
 
     out = ctx.staging / f"{edition.slug}.epub"
     buffer = io.BytesIO()
@@ -200,23 +213,39 @@ def _metadata(ebook: epub.EpubBook, book: Book, edition: Edition, ctx: BuildCont
     description = _description(book, edition)
     if description:
         ebook.add_metadata("DC", "description", description)
-    if config.series and edition.is_volume:
-        total = str(len(book.parts))
-        ebook.add_metadata(None, "meta", config.series,
-                           {"property": "belongs-to-collection", "id": "series"})
-        ebook.add_metadata(None, "meta", "series",
-                           {"property": "collection-type", "refines": "#series"})
-        ebook.add_metadata(None, "meta", str(edition.number),
-                           {"property": "group-position", "refines": "#series"})
-        ebook.add_metadata(None, "meta", "", {"name": "calibre:series", "content": config.series})
-        ebook.add_metadata(None, "meta", "", {"name": "calibre:series_index",
-                                              "content": str(edition.number)})
-        del total
+    if config.series and config.is_series:
+        _series_metadata(ebook, config.series, edition)
     for prop, value in ACCESSIBILITY:
         ebook.add_metadata(None, "meta", value, {"property": prop})
+    # The summary is read to the book's reader: in the book's language.
+    ebook.add_metadata(None, "meta", locale(book)["accessibility_summary"],
+                       {"property": "schema:accessibilitySummary"})
     ebook.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
                        {"property": "dcterms:conformsTo"})
-    ebook.add_metadata(None, "meta", "make-book", {"property": "a11y:certifiedBy"})
+    if config.accessibility_evaluator:
+        # Who evaluated the book against that claim: a person or body named in book.toml,
+        # never the software that made it.
+        ebook.add_metadata(None, "meta", config.accessibility_evaluator,
+                           {"property": "a11y:certifiedBy"})
+
+
+def _series_metadata(ebook: epub.EpubBook, series: str, edition: Edition) -> None:
+    """The series a volume or the omnibus belongs to, in EPUB 3's collection metadata and in
+    Calibre's. A volume has its number; the omnibus, which holds several, has no EPUB
+    group-position (a single number would misplace it) and for Calibre, which needs one,
+    the number of the first volume it collects: shelved with the run it opens, as stores
+    list an omnibus « 1-3 » from its first number."""
+    ebook.add_metadata(None, "meta", series,
+                       {"property": "belongs-to-collection", "id": "series"})
+    ebook.add_metadata(None, "meta", "series",
+                       {"property": "collection-type", "refines": "#series"})
+    if edition.is_volume:
+        ebook.add_metadata(None, "meta", str(edition.number),
+                           {"property": "group-position", "refines": "#series"})
+    index = edition.number if edition.is_volume else min(
+        (p.number for p in edition.parts if not p.forthcoming), default=1)
+    ebook.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series})
+    ebook.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(index)})
 
 
 ACCESSIBILITY = [
@@ -229,9 +258,6 @@ ACCESSIBILITY = [
     ("schema:accessibilityFeature", "readingOrder"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "Reflowable text with structured headings, a navigable table of contents, "
-     "descriptions for every image and no hazards."),
 ]
 
 
@@ -245,31 +271,67 @@ def _description(book: Book, edition: Edition) -> str | None:
 
 
 def _render_doc(env, book: Book, doc: Doc, linker: Linker, common: dict,
-                breaks: PageBreaks) -> epub.EpubItem:
+                breaks: PageBreaks, renditions: dict[str, Rendition]) -> epub.EpubItem:
     chapter: Chapter | None = doc.text
     body_xhtml, notes_xhtml = "", ""
     if chapter is not None:
-        body = body_copy(chapter.body)
+        body = body_copy(chapter.body, "epub")
         linker.relink(body)
         marks = breaks.get(chapter.key)
         if marks:
             insert_markers(body, marks)
+        # After the markers: the print body, which they were counted in, has its <hr>.
+        asterisms(body)
+        rendition_sizes(body, renditions)
         body_xhtml = _epub_types(inner_xhtml(body))
         notes = []
-        for note in chapter.notes:
+        for note in kept_notes(chapter.notes, body):
             note_body = body_copy(note.body)
             linker.relink(note_body)
             notes.append({"id": note.id, "number": note.number, "ref_id": note.ref_id,
                           "html": _epub_types(inner_xhtml(note_body))})
         notes_xhtml = env.get_template("epub/notes.xhtml").render(notes=notes, **common)
     if doc.kind == "part":
+        hero = doc.part.hero
         return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/part.xhtml",
-                     page_title=doc.title, part=doc.part, hero=doc.part.hero, body=body_xhtml,
+                     page_title=doc.title, part=doc.part, hero=hero,
+                     title_pages=[label for label, _ in breaks.get(doc.part.key, [])],
+                     hero_size=_size(renditions[hero.name]) if hero is not None
+                     and hero.name in renditions else None, body=body_xhtml,
                      notes=notes_xhtml, **common)
     # Manifest ids must be XML names: the file stems start with digits, hence the "x".
     return _page(env, "x" + doc.stem, f"{doc.stem}.xhtml", "epub/chapter.xhtml",
                  page_title=doc.title, chapter=chapter, body=body_xhtml, notes=notes_xhtml,
                  **matter_semantics(doc, common["t"]), **common)
+
+
+def _size(rendition: Rendition) -> tuple[int, int]:
+    return rendition.width, rendition.height
+
+
+def rendition_sizes(body: Element, renditions: dict[str, Rendition]) -> None:
+    """Give each <img> the width and height of the file the EPUB carries (its rendition,
+    not the source): a reading system reserves that box before the picture loads."""
+    for img in body.iter("img"):
+        rendition = renditions.get(img.get("src", "").removeprefix("images/"))
+        if rendition is not None and rendition.width and rendition.height:
+            img.set("width", str(rendition.width))
+            img.set("height", str(rendition.height))
+
+
+def asterisms(body: Element) -> None:
+    """Make each section break (<hr>) an asterism written in the text: three asterisks,
+    one over two, centred. Generated content (hr::after) is what older reading systems drop,
+    leaving a bare rule or nothing; the book's fonts have no ⁂ (U+2042), and asterisks set in
+    them keep the break in the book's face. role="separator" keeps what <hr> told assistive
+    technologies, without the asterisks read out one by one."""
+    for rule in list(body.iter("hr")):
+        mark = html.Element("p", {"class": "asterism", "role": "separator"})
+        mark.text = "*"
+        mark.append(html.Element("br"))
+        mark[0].tail = "*\u2003*"
+        mark.tail = rule.tail
+        rule.getparent().replace(rule, mark)
 
 
 def _epub_types(markup: str) -> str:

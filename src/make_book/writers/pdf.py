@@ -2,13 +2,13 @@
 
 `print` is the book as laid out: trim size, bleed and crop marks when asked, chapters on
 recto pages, blank versos. `screen` is drawn from the same pages, since the layout is what
-costs: the cover first, the blank versos left out, no bleed, links in colour. Its folios are
-the print edition's, so a page cited from one is found in the other.
+costs (writers/screen.py): the cover first, the blank versos left out, no bleed, links in
+colour, margins made equal, tagged for screen readers. Its folios are the print edition's,
+so a page cited from one is found in the other.
 """
 
 from __future__ import annotations
 
-import copy
 import mimetypes
 import re
 from collections.abc import Callable
@@ -17,9 +17,8 @@ from urllib.parse import quote, unquote, urlparse
 from urllib.request import url2pathname
 
 import pydyf
-from lxml import html
-from tinycss2.color5 import parse_color
-from weasyprint import HTML, Document, Page
+from lxml import etree, html
+from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from make_book.assets.fonts import font_files
@@ -35,8 +34,9 @@ from make_book.core.editions import (
 )
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import ordinal_part
-from make_book.core.model import Book, Chapter, Face
+from make_book.core.model import Book, Chapter, Face, Image
 from make_book.core.store import cache_dir
+from make_book.writers import grid
 from make_book.writers.common import (
     Linker,
     body_copy,
@@ -66,13 +66,8 @@ from make_book.writers.printing import (
     print_options,
     stable_document_id,
 )
+from make_book.writers.screen import screen_layout, screen_options
 from make_book.writers.settle import left_note, settle
-
-# The screen edition's link colour: the web edition's accent.
-SCREEN_LINK = "#7a3a22"
-# Links that keep the text's colour on screen: cross-references and the table of contents
-# read as text, and their page number says where they lead.
-PLAIN_LINKS = ("xref", "toc-link")
 
 
 def write(book: Book, edition: Edition, ctx: BuildContext,
@@ -114,12 +109,14 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     cover = HTML(string=cover_html(book, edition, ctx), base_url=str(book.root),
                  url_fetcher=fetcher).render(font_config=ctx.font_config, stylesheets=[])
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
-    on_screen = screen_document(document, cover.pages)
+    on_screen = screen_layout(document, cover.pages)
     # The screen edition shows the print folios: a page cited from one is found in the other.
     shown = [locale(book)["cover"]] * len(cover.pages) + [
         label for page, label in zip(document.pages, labels, strict=True)
         if not page._page_box.page_type.blank]  # noqa: SLF001
-    on_screen.write_pdf(screen, finisher=page_labels(shown), **options)
+    with stable_document_id(options["pdf_identifier"]):
+        on_screen.write_pdf(screen, finisher=page_labels(shown),
+                            **{**options, **screen_options(book.config.pdf.variant)})
     return [Artifact(edition.key, "pdf", "print", printed, len(to_print.pages), breaks, notes),
             Artifact(edition.key, "pdf", "screen", screen, len(on_screen.pages))]
 
@@ -166,41 +163,6 @@ def _layout(book: Book, edition: Edition, ctx: BuildContext, anchors: dict[str, 
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
 
 
-def screen_document(document: Document, cover: list[Page]) -> Document:
-    """The print layout as the screen edition: cover pages first, no blank page, no bleed,
-    no crop marks, links in colour. Drawing reads the boxes again, so restyling them after
-    the print PDF is written changes only what comes next."""
-    colour = parse_color(SCREEN_LINK)
-    pages = []
-    for page in document.pages:
-        box = page._page_box  # noqa: SLF001 - what WeasyPrint knows of a page
-        if box.page_type.blank:
-            continue
-        if box.style["marks"]:
-            box.style = box.style.copy()
-            box.style["marks"] = ()  # the computed value of `marks: none`
-        _colour_links(box, colour)
-        trimmed = copy.copy(page)
-        trimmed.bleed = dict.fromkeys(page.bleed, 0)
-        pages.append(trimmed)
-    return document.copy(cover + pages)
-
-
-def _colour_links(page_box: object, colour: object) -> None:
-    done: set[int] = set()
-    for box in page_box.descendants():
-        element = getattr(box, "element", None)
-        if (getattr(box, "element_tag", None) != "a" or element is None
-                or not element.get("href") or id(box) in done
-                or set((element.get("class") or "").split()) & set(PLAIN_LINKS)):
-            continue
-        for inner in box.descendants():
-            if id(inner) not in done and hasattr(inner, "style"):
-                done.add(id(inner))
-                inner.style = inner.style.copy()  # a style may be shared with other boxes
-                inner.style["color"] = colour
-
-
 def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:
     """The screen edition's first page: the edition's cover, bled off the page."""
     return template_env().get_template("pdf/cover.html").render(
@@ -226,13 +188,18 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     rendered = []
     for doc in docs:
         chapter: Chapter | None = doc.text
-        body = _pdf_body(book, chapter, linker, anchors, pages) if chapter is not None else ""
+        body = _pdf_body(book, chapter, linker, anchors, pages) if chapter is not None else None
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
-            hero = book_url(print_source(doc.part.hero, cache_dir(book.root)), book.root)
+            hero = _hero(book, doc.part.hero)
         rendered.append({"kind": doc.kind, "title": doc.title, "part": doc.part,
                          "chapter": doc.chapter, "body": body, "hero": hero,
                          "start": doc.anchor == start, **matter_semantics(doc, t)})
+    css = page_css(book, edition) + extra_css
+    _fit_to_grid(book, ctx, css, rendered)
+    for doc in rendered:
+        doc["body"] = inner_html(doc["body"]) if doc["body"] is not None else ""
+        doc["hero"] = _hero_html(doc["hero"]) if doc["hero"] is not None else None
     entries = _toc_entries(book, docs)
     config = book.config
     others = series_parts(book, edition)
@@ -248,7 +215,52 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
         series_line=series_line(book, edition), series=others, colophon=ctx.colophon,
         toc_position=config.pdf.toc,
         cover=book_url(ctx.cover_for(edition), book.root),
-        page_css=page_css(book, edition) + extra_css), kept)
+        page_css=css), kept)
+
+
+def _hero(book: Book, image: Image) -> html.HtmlElement:
+    """A part's hero art, to be measured as a picture of its proportions (see grid.py)."""
+    hero = html.Element("div", {"class": "hero"})
+    etree.SubElement(hero, "img", {
+        "src": book_url(print_source(image, cache_dir(book.root)), book.root),
+        "width": str(image.width), "height": str(image.height), "alt": ""})
+    return hero
+
+
+def _hero_html(hero: html.HtmlElement) -> str:
+    """The hero as drawn: decoration, so the picture is its background (an artifact, which
+    a screen reader passes over), at the height the grid measured for it."""
+    img = hero[0]
+    hero.remove(img)
+    style = f'background-image: url("{_css_string(img.get("src"))}"); ' + hero.get("style", "")
+    hero.set("style", style.strip().removesuffix(";"))
+    hero.set("role", "presentation")
+    return html.tostring(hero, encoding="unicode")
+
+
+def _fit_to_grid(book: Book, ctx: BuildContext, css: str,
+                 rendered: list[dict[str, object]]) -> None:
+    """Pad every figure and hero of the rendered documents to the text's line grid; the
+    hero also gets the height its picture takes at the text's width."""
+    blocks: list[tuple[str, html.HtmlElement]] = []
+    for doc in rendered:
+        if doc["hero"] is not None:
+            blocks.append(("part-intro", doc["hero"]))
+        if doc["body"] is not None:
+            context = "part-intro" if doc["kind"] == "part" else "chapter"
+            blocks += [(context, figure) for figure in doc["body"].iter("figure")]
+    if not blocks:
+        return
+    fetcher = BookFetcher(book.root, font_files(book))
+    sizes = grid.measure(blocks, css, book.config.lang, lambda source: HTML(
+        string=source, base_url=str(book.root), url_fetcher=fetcher).render(
+        font_config=ctx.font_config, stylesheets=[], presentational_hints=True))
+    for (_, block), size in zip(blocks, sizes, strict=True):
+        if block.get("class") == "hero":
+            # The picture's own height, which the background will be drawn at.
+            picture = size.height - size.padding_top - size.padding_bottom
+            block.set("style", f"height: {picture:.3f}pt")
+        grid.fit(block, size)
 
 
 def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
@@ -274,10 +286,11 @@ def _toc_entries(book: Book, docs: list[Doc]) -> list[dict[str, object]]:
 
 
 def _pdf_body(book: Book, chapter: Chapter, linker: Linker,
-              anchors: dict[str, BlockRef] | None, pages: dict[str, int] | None = None) -> str:
+              anchors: dict[str, BlockRef] | None,
+              pages: dict[str, int] | None = None) -> html.HtmlElement:
     """A body for print: images as file URIs, each note moved to its call, blocks anchored
     so that page starts can be found after layout, the index's locators page numbers."""
-    body = body_copy(chapter.body)
+    body = body_copy(chapter.body, "pdf")
     if chapter.meta.get("role") == "index":
         print_locators(body, pages)
     linker.relink(body)
@@ -298,7 +311,7 @@ def _pdf_body(book: Book, chapter: Chapter, linker: Linker,
     for link in body.iter("a"):
         if link.get("href", "").startswith(("http://", "https://")):
             link.set("class", (link.get("class", "") + " url").strip())
-    return inner_html(body)
+    return body
 
 
 def _footnote(note_body: html.HtmlElement, linker: Linker, tail: str | None) -> html.HtmlElement:

@@ -43,14 +43,21 @@ SANS = str(FONTS_DIR / "SourceSans3-Regular.otf")  # the barcode's lettering
 def write_wrap_pdf(spec: WrapSpec, out: Path, cache: ContentCache, title: str, epoch: int,
                    price_code: str | None = None, font_config: object = None) -> Path:
     """Write the wrap cover PDF to `out`, from the cache when the same sheet was made."""
-    art = spec.front.art.read_bytes() if spec.front.art else b""
-    key = digest(repr(dataclasses.replace(spec, front=dataclasses.replace(spec.front, art=None))),
-                 title, art, str(epoch), price_code or "", DRAWING_VERSION, WRAP_VERSION,
-                 __version__)
+    key = sheet_key(spec, title, epoch, price_code)
     cached = cache.file("covers", f"wrap-{key[:20]}.pdf",
                         lambda: wrap_pdf(spec, title, epoch, price_code, font_config))
     out.write_bytes(cached.read_bytes())  # into the staging folder, published by a rename
     return out
+
+
+def sheet_key(spec: WrapSpec, title: str, epoch: int, price_code: str | None) -> str:
+    """Return the digest of what the sheet shows: the art by its bytes, not its path, so
+    that the same book in another folder makes the same sheet and the same PDF."""
+    art = [path.read_bytes() if path else b"" for path in (spec.front.art, spec.front_art)]
+    pathless = dataclasses.replace(spec, front=dataclasses.replace(spec.front, art=None),
+                                   front_art=None)
+    return digest(repr(pathless), title, *art, str(epoch), price_code or "", DRAWING_VERSION,
+                  WRAP_VERSION, __version__)
 
 
 def wrap_pdf(spec: WrapSpec, title: str, epoch: int, price_code: str | None = None,
@@ -59,7 +66,7 @@ def wrap_pdf(spec: WrapSpec, title: str, epoch: int, price_code: str | None = No
     document = HTML(string=wrap_html(spec, title, price_code)).render(font_config=font_config)
     date_document(document, epoch)
     # An identifier of the content, not WeasyPrint's random one: the same sheet, the same bytes.
-    identifier = digest(title, str(epoch), repr(spec), price_code or "")[:32].encode()
+    identifier = sheet_key(spec, title, epoch, price_code)[:32].encode()
     with stable_document_id(identifier):
         return document.write_pdf(pdf_variant=PRINT_VARIANT, output_intent=OUTPUT_INTENT,
                                   uncompressed_pdf=False, pdf_identifier=identifier)

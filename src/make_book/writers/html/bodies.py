@@ -3,14 +3,24 @@ notes as sidenotes beside their calls as well as at the end."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lxml import html
 from markupsafe import Markup, escape
 
 from make_book.core.model import Chapter, Element, Note
-from make_book.writers.common import Linker, body_copy, inner_html, shift_headings
+from make_book.writers.common import (
+    Linker,
+    body_copy,
+    inner_html,
+    kept_notes,
+    shift_headings,
+)
 from make_book.writers.html.pictures import BODY_SIZES, Rendition, html5, picture_element
+
+# The spaces a line may break at, and line breaks: what the text's own layout put in.
+_BREAKING_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rendition]],
@@ -21,7 +31,7 @@ def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rend
     `own` is the page's file (its links to itself become fragments), `back` the label of a
     sidenote's link back to its call; `index` is given the body once its pictures are in and
     before the sidenotes are, so that a search entry holds a note's text only once."""
-    body = body_copy(chapter.body)
+    body = body_copy(chapter.body, "web")
     for link in body.iter("a"):
         if link.get("data-in-note"):  # an index entry for a note: ids in notes are dropped
             link.set("href", "#" + link.get("data-in-note"))
@@ -31,17 +41,21 @@ def chapter_body(chapter: Chapter, linker: Linker, pictures: dict[str, list[Rend
     _pictures_in(body, pictures, first_eager)
     if index is not None:
         index(body)
-    notes = [_note(note, linker, own) for note in chapter.notes]
-    _place_sidenotes(body, chapter.notes, notes, back)
+    kept = kept_notes(chapter.notes, body)
+    notes = [_note(note, linker, own) for note in kept]
+    _place_sidenotes(body, kept, notes, back)
     return html5(inner_html(body)), notes
 
 
 def plain_text(element: Element) -> str:
-    """The words of a block without its note calls (whose numbers would glue to words)."""
+    """The words of a block without its note calls (whose numbers would glue to words), its
+    runs of spaces and line breaks made one space; the no-break spaces typography put (before
+    « ; », inside « ») stay, as they are no place to break a line."""
     copy = body_copy(element)
     for ref in copy.find_class("noteref"):
         ref.drop_tree()
-    return " ".join(copy.text_content().split())
+    # Not str.split(): it takes U+00A0 and U+202F for spaces like any other.
+    return _BREAKING_SPACES.sub(" ", copy.text_content()).strip(" ")
 
 
 def _note(note: Note, linker: Linker, own: str) -> dict[str, object]:

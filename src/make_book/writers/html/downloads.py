@@ -1,9 +1,13 @@
-"""The site's downloads: every EPUB and PDF of the same build, copied into downloads/ and
-listed by edition on the home page."""
+"""The site's downloads: the files of the same build a reader reads, copied into downloads/
+and listed by edition on the home page.
+
+A reader gets each edition's EPUB and its PDF for screens, which has the print PDF's pages
+without bleed or crop marks (the print PDF only when there is no screen PDF). The printer's
+files (the print PDF, the wrap cover) and their checksums belong to the release
+(build/release.py writes its SHA256SUMS), not to the site."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,9 +15,10 @@ from make_book.core.artifacts import Artifact
 from make_book.core.editions import Edition, editions, series_line
 from make_book.core.model import Book
 
-# What the site offers, in the order of reading preference, with the label of each.
-LABELS = {("epub", None): "web_epub", ("pdf", "screen"): "web_pdf_screen",
-          ("pdf", "print"): "web_pdf_print", ("pdf", "cover"): "web_pdf_cover"}
+# What a reader may be offered, by format: one file each, the first of these variants the
+# build made, under the format's name (the same word in every language of the locales).
+OFFERED: dict[str, tuple[str | None, ...]] = {"epub": (None,), "pdf": ("screen", "print")}
+NAMES = {"epub": "EPUB", "pdf": "PDF"}
 MEDIA_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf"}
 
 
@@ -24,9 +29,7 @@ class Download:
     href: str
     label: str
     size: str
-    sha256: str
     media_type: str
-    is_book: bool = True  # False for the printer's cover
 
 
 @dataclass
@@ -38,29 +41,42 @@ class DownloadGroup:
     files: list[Download] = field(default_factory=list)
 
 
+def reader_files(artifacts: list[Artifact]) -> list[Artifact]:
+    """The artifacts a reader is offered: per edition and format, the first variant of
+    OFFERED's the build made; in the order given."""
+    chosen: dict[tuple[str, str], Artifact] = {}
+    for artifact in artifacts:
+        if artifact.format not in OFFERED:
+            continue
+        variants = OFFERED[artifact.format]
+        if artifact.variant not in variants:
+            continue
+        slot = (artifact.edition, artifact.format)
+        held = chosen.get(slot)
+        if held is None or variants.index(artifact.variant) < variants.index(held.variant):
+            chosen[slot] = artifact
+    return [a for a in artifacts if chosen.get((a.edition, a.format)) is a]
+
+
 def download_groups(book: Book, artifacts: list[Artifact], t: dict[str, str],
                     dest: Path) -> list[DownloadGroup]:
-    """Copy every EPUB and PDF among artifacts into dest and list them by edition, the
-    editions in the book's order, each edition's files in LABELS' order."""
+    """Copy into dest what a reader is offered among artifacts (reader_files) and list it by
+    edition, the editions in the book's order, each edition's files in OFFERED's order."""
     every = editions(book)
     order = {e.key: i for i, e in enumerate(every)}
-    ranks = list(LABELS)
-    offered = [a for a in artifacts if (a.format, a.variant) in LABELS]
+    formats = list(OFFERED)
     groups: dict[str, DownloadGroup] = {}
-    for artifact in sorted(offered, key=lambda a: (order.get(a.edition, len(order)),
-                                                   ranks.index((a.format, a.variant)),
-                                                   a.path.name)):
+    for artifact in sorted(reader_files(artifacts), key=lambda a: (
+            order.get(a.edition, len(order)), formats.index(a.format), a.path.name)):
         data = artifact.path.read_bytes()
         dest.mkdir(parents=True, exist_ok=True)
         (dest / artifact.path.name).write_bytes(data)
         edition = next((e for e in every if e.key == artifact.edition), None)
         group = groups.setdefault(artifact.edition, DownloadGroup(
             edition.title if edition else artifact.edition, edition_line(book, edition, t)))
-        label = LABELS[(artifact.format, artifact.variant)]
         group.files.append(Download(
-            f"{dest.name}/{artifact.path.name}", t[label], size_label(len(data), t),
-            hashlib.sha256(data).hexdigest(), MEDIA_TYPES[artifact.format],
-            is_book=label != "web_pdf_cover"))
+            f"{dest.name}/{artifact.path.name}", NAMES[artifact.format],
+            size_label(len(data), t), MEDIA_TYPES[artifact.format]))
     return list(groups.values())
 
 

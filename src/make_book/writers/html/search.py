@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from make_book.core.model import Chapter, Element
+from make_book.writers.common import kept_notes
 from make_book.writers.html.bodies import plain_text
 from make_book.writers.html.pages import Page
 
@@ -32,7 +33,7 @@ def search_entries(chapter: Chapter, body: Element, page: int,
                 continue
             element.set("id", anchor)
         entries.append([page, anchor, text])
-    for note in chapter.notes:
+    for note in kept_notes(chapter.notes, body):
         # Land on the call: the note stands beside it (wide) or is one tap away (narrow).
         entries.append([page, note.ref_id, plain_text(note.body)])
     return entries

@@ -22,11 +22,11 @@ from markupsafe import Markup
 from make_book.assets.cards import icon, social_card
 from make_book.assets.covers import cover_spec
 from make_book.assets.fonts import (
-    convert_fonts,
     font_face_css,
     font_files,
     font_licences,
     web_faces,
+    web_font_faces,
 )
 from make_book.assets.renditions import WEB_WIDTHS
 from make_book.core.artifacts import Artifact
@@ -38,7 +38,13 @@ from make_book.writers.common import Linker, locale, matter_semantics, style_fil
 from make_book.writers.context import BuildContext
 from make_book.writers.html.bodies import chapter_body
 from make_book.writers.html.downloads import DownloadGroup, download_groups, edition_line
-from make_book.writers.html.metadata import book_jsonld, chapter_jsonld, og_locale, sitemap
+from make_book.writers.html.metadata import (
+    absolute,
+    book_jsonld,
+    chapter_jsonld,
+    og_locale,
+    sitemap,
+)
 from make_book.writers.html.pages import Page, part_href, site_pages
 from make_book.writers.html.pictures import (
     COVER_SIZES,
@@ -51,6 +57,7 @@ from make_book.writers.html.pictures import (
     site_renditions,
 )
 from make_book.writers.html.search import search_entries, search_script
+from make_book.writers.html.webfonts import write_site_fonts
 
 
 def write(book: Book, edition: Edition, ctx: BuildContext,
@@ -82,8 +89,10 @@ class Site:
         self.covers: dict[str, list[Rendition]] = {}
         self.search_entries: list[list[object]] = []
         self.has_downloads = False
-        # Relative links only: no key of book.toml gives the site's address yet.
-        self.base_url = ""
+        self.css = ""  # the site's stylesheet, once written
+        # The site's address ([web] site_url, ending in "/"), or "": its links stay relative
+        # either way; only metadata and the sitemap name absolute addresses.
+        self.base_url = book.config.site_url or ""
 
     # -- the build, step by step --------------------------------------------------------------
 
@@ -101,19 +110,24 @@ class Site:
         self._write_single_page(toc)
         self._write_search(toc)
         self._write_text("search-index.js", search_script(self.pages, self.search_entries))
-        hrefs = ["index.html", *(p.href for p in self.pages), self.book_href]
-        self._write_text("sitemap.xml", sitemap(hrefs, self.book.config.date, self.base_url))
+        if self.base_url:  # a sitemap lists absolute addresses only
+            hrefs = ["index.html", *(p.href for p in self.pages), self.book_href]
+            self._write_text("sitemap.xml", sitemap(hrefs, self.book.config.date,
+                                                    self.base_url))
+        write_site_fonts(font_files(self.book), self.out, self.css, self.ctx.cache)
 
     # -- static files -------------------------------------------------------------------------
 
     def _assets(self) -> None:
         """Write the fonts with their licences, the stylesheet, the scripts, the icon and the
         social card."""
-        faces = web_faces(self.book, convert_fonts(font_files(self.book), self.ctx.cache,
-                                                   self.out / "fonts"))
+        # The fonts themselves are written once the pages are (_fonts): cut down to them.
+        faces = web_faces(self.book, web_font_faces(font_files(self.book)))
+        (self.out / "fonts").mkdir(parents=True, exist_ok=True)
         for licence in font_licences(self.book):
             shutil.copyfile(licence, self.out / "fonts" / licence.name)
         css = font_face_css(faces) + "\n" + style_file(self.book, "html.css").read_text("utf-8")
+        self.css = css
         self._write_text("assets/site.css", css)
         for name, dest in (("html-site.js", "assets/site.js"), ("search.js", "assets/search.js")):
             self._write_text(dest, style_file(self.book, name).read_text("utf-8"))
@@ -147,8 +161,9 @@ class Site:
             "title": title, "description": description, "toc": toc,
             "current": page_href, "book_href": self.book_href,
             "search_href": self.search_href, "colophon": self.ctx.colophon,
-            "canonical": self.base_url + page_href if self.base_url else page_href,
-            "og_image": self.base_url + "assets/social.jpg",
+            "canonical": absolute(self.base_url, page_href) if self.base_url else None,
+            "og_image": absolute(self.base_url, "assets/social.jpg") if self.base_url
+            else None,
             "og_locale": og_locale(self.lang), "has_parts": self.book.has_parts,
             "ordinal_part": ordinal_part, "has_downloads": self.has_downloads, **values,
         }
@@ -194,7 +209,9 @@ class Site:
                 chapters = len(part.chapters)
                 parts.append({"part": part, "href": href, "cover": self._cover(part),
                               "chapters": self._chapters_label(chapters) if chapters else ""})
-        first = next((p for p in self.pages if p.chapter_index == 1), self.pages[0])
+        # Reading starts on the first page with text: a part's introduction comes before its
+        # chapters; a part's page with none only lists them.
+        first = next((p for p in self.pages if p.doc.text is not None), self.pages[0])
         description = self._book_description()
         cover = picture_markup(self.covers[self.edition.key], alt="", sizes=HERO_COVER_SIZES,
                                eager=True, width=0, height=0
