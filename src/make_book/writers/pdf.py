@@ -49,6 +49,7 @@ from make_book.writers.common import (
     template_env,
 )
 from make_book.writers.context import BuildContext
+from make_book.writers.hyphenation import KEPT_CSS, Kept, keep_words
 from make_book.writers.locators import anchor_pages, print_locators
 from make_book.writers.pagination import (
     BlockRef,
@@ -66,6 +67,7 @@ from make_book.writers.printing import (
     stable_document_id,
 )
 from make_book.writers.screen import screen_layout, screen_options
+from make_book.writers.settle import left_note, settle
 
 
 def write(book: Book, edition: Edition, ctx: BuildContext,
@@ -80,13 +82,19 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     if gutter:  # a thick book for its printer: laid out again with the wider gutter
         anchors.clear()
         document = _layout(book, edition, ctx, anchors, fetcher, gutter)
-    if any(c.role == "index" for c in back_matter(book, edition)):
-        # The index prints the page of each place: known once the pages are laid out, and
-        # the index comes after them all, so a second layout moves none of them.
+    start = body_start(book, edition)
+
+    def relayout(pages: dict[str, int] | None, kept: frozenset[Kept]) -> Document:
         anchors.clear()
-        document = _layout(book, edition, ctx, anchors, fetcher, gutter,
-                           anchor_pages(document, body_start(book, edition)))
+        return _layout(book, edition, ctx, anchors, fetcher, gutter, pages, kept)
+
+    # The index prints the page of each place: known once the pages are laid out, and the
+    # index comes after them all, so laying it out again moves none of them.
+    indexed = any(c.role == "index" for c in back_matter(book, edition))
+    document, left = settle(document, relayout,
+                            (lambda laid: anchor_pages(laid, start)) if indexed else None)
     labels = folio_labels(document, body_start(book, edition))
+    notes = tuple(filter(None, [note, left_note(left, labels)]))
     breaks = page_starts(document, anchors, labels)
     options = {"uncompressed_pdf": False, "pdf_identifier": edition.identifier.encode(),
                "pdf_variant": book.config.pdf.variant}
@@ -109,8 +117,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     with stable_document_id(options["pdf_identifier"]):
         on_screen.write_pdf(screen, finisher=page_labels(shown),
                             **{**options, **screen_options(book.config.pdf.variant)})
-    return [Artifact(edition.key, "pdf", "print", printed, len(to_print.pages), breaks,
-                     (note,) if note else ()),
+    return [Artifact(edition.key, "pdf", "print", printed, len(to_print.pages), breaks, notes),
             Artifact(edition.key, "pdf", "screen", screen, len(on_screen.pages))]
 
 
@@ -146,11 +153,12 @@ def page_labels(labels: list[str]) -> Callable[[object, pydyf.PDF], None]:
 
 
 def _layout(book: Book, edition: Edition, ctx: BuildContext, anchors: dict[str, BlockRef],
-            fetcher: URLFetcher, extra_css: str,
-            pages: dict[str, int] | None = None) -> Document:
+            fetcher: URLFetcher, extra_css: str, pages: dict[str, int] | None = None,
+            kept: frozenset[Kept] = frozenset()) -> Document:
     """The edition laid out by WeasyPrint, `extra_css` after the stylesheet; `pages` (each
-    marked place's page, from a first layout) gives the index its page numbers."""
-    source = render_html(book, edition, ctx, anchors, pages, extra_css)
+    marked place's page, from a first layout) gives the index its page numbers; the words
+    of `kept` are not hyphenated."""
+    source = render_html(book, edition, ctx, anchors, pages, extra_css, kept)
     return HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
         font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
 
@@ -166,10 +174,12 @@ def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:
 
 def render_html(book: Book, edition: Edition, ctx: BuildContext,
                 anchors: dict[str, BlockRef] | None = None,
-                pages: dict[str, int] | None = None, extra_css: str = "") -> str:
+                pages: dict[str, int] | None = None, extra_css: str = "",
+                kept: frozenset[Kept] = frozenset()) -> str:
     """The whole edition as one HTML document, ready for WeasyPrint; `pages` (each marked
     place's page, from a first layout) gives the index its page numbers, `extra_css` comes
-    after the stylesheet (a printer's wider gutter)."""
+    after the stylesheet (a printer's wider gutter); every paragraph's last word and the
+    words of `kept` are kept whole (not hyphenated)."""
     t = locale(book)
     lang = book.config.lang
     docs = documents(book, edition)
@@ -179,9 +189,6 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     for doc in docs:
         chapter: Chapter | None = doc.text
         body = _pdf_body(book, chapter, linker, anchors, pages) if chapter is not None else None
-        if anchors is not None and doc.kind == "part":
-            # The part's own page (its title), which starts a printed page before its text.
-            anchors[doc.part.key] = (doc.part.key, -1)
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
             hero = _hero(book, doc.part.hero)
@@ -199,7 +206,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     if others:
         entries.append({"kind": "series", "anchor": "series", "title": t["in_this_series"],
                         "ordinal": None, "forthcoming": False})
-    return template_env().get_template("pdf/book.html").render(
+    return keep_words(template_env().get_template("pdf/book.html").render(
         lang=lang, t=t, edition=edition, docs=rendered, entries=entries,
         publisher=config.publisher, rights=config.rights, **credits(book),
         copyright=copyright_lines(book, edition, "pdf"),
@@ -208,7 +215,7 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
         series_line=series_line(book, edition), series=others, colophon=ctx.colophon,
         toc_position=config.pdf.toc,
         cover=book_url(ctx.cover_for(edition), book.root),
-        page_css=css)
+        page_css=css), kept)
 
 
 def _hero(book: Book, image: Image) -> html.HtmlElement:
@@ -338,7 +345,7 @@ def page_css(book: Book, edition: Edition) -> str:
     if book.fonts is not None and any(face.role == "mono" for face in book.fonts):
         running += 'code, pre, kbd { font-family: "Book Mono", monospace; }\n'
     return (fonts + geometry + style_file(book, "pdf.css").read_text(encoding="utf-8")
-            + running + FOLIOS)
+            + running + FOLIOS + KEPT_CSS)
 
 
 # The text's folios start at 1 on its first page (a part's or a chapter's), the pages before
