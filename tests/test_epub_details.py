@@ -97,22 +97,24 @@ def _page_texts(pdf: Path) -> list[str]:
 
 
 def test_the_page_list_has_every_printed_page_of_the_text(series):
-    """Every page of the print PDF from the first part's to the last chapter's end that
-    carries text has its entry and its marker: a page that starts inside a block (a list, a
+    """Every page of the print PDF from the first part's to the series page that carries
+    text has its entry and its marker: a page that starts inside a block (a list, a
     quotation) too, as the last page of the last chapter does, which begins in a list."""
     pdf = series.file(f"{VOLUME}.pdf")
     labels = PdfReader(pdf).page_labels
     texts = _page_texts(pdf)
     first = labels.index("1")
-    # The series page, after the text (the contents, before it, name it too).
+    # Up to the series page, after the text, which the EPUB has too (the contents, before
+    # the text, name it as well).
     after = next(i for i, text in enumerate(texts) if i > first and "Dans la même série" in text)
-    printed = [labels[i] for i in range(first, after) if texts[i].strip()]
+    printed = [labels[i] for i in range(first, after + 1) if texts[i].strip()]
     files = _zip(series.file(f"{VOLUME}.epub"))
     nav = etree.fromstring(files["EPUB/nav.xhtml"])
     page_list = nav.find(".//x:nav[@epub:type='page-list']", NS)
     listed = [a.text for a in page_list.iter(f"{X}a")]
     assert listed == printed
-    markers = {e.get("id") for page in _chapters(files).values()
+    pages = [*_chapters(files).values(), etree.fromstring(files["EPUB/series.xhtml"])]
+    markers = {e.get("id") for page in pages
                for e in page.iter() if e.get("epub:type") == "pagebreak"
                or e.get("{http://www.idpf.org/2007/ops}type") == "pagebreak"}
     assert {f"page-{label}" for label in printed} <= markers

@@ -100,12 +100,13 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     if others:
         # The other volumes and the forthcoming ones, after the text: never a placeholder.
         page = _page(env, "series-page", "series.xhtml", "epub/series.xhtml",
-                     page_title=t["in_this_series"], parts=others, **common)
+                     page_title=t["in_this_series"], parts=others,
+                     title_pages=[label for label, _ in breaks.get("series", [])], **common)
         chapter_pages.append(page)
         toc_entries.append({"href": page.file_name, "title": t["in_this_series"],
                             "children": [], "forthcoming": False})
         ncx.append(epub.Link(page.file_name, t["in_this_series"], "series"))
-    page_list = _page_list(breaks, linker)
+    page_list = _page_list(breaks, linker, {"series": "series.xhtml"} if others else {})
     if page_list:
         # The page numbers come from the print PDF of the same build: name it as their source.
         source = stable_uuid(edition.identifier, "print")
@@ -174,11 +175,13 @@ def _first_text(docs: list[Doc]) -> int:
     return next((i for i, doc in enumerate(docs) if doc.kind != "front"), 0)
 
 
-def _page_list(breaks: PageBreaks, linker: Linker) -> list[dict[str, object]]:
-    """The nav's page-list: an entry per page the print edition starts, in page order."""
+def _page_list(breaks: PageBreaks, linker: Linker,
+               pages: dict[str, str]) -> list[dict[str, object]]:
+    """The nav's page-list: an entry per page the print edition starts, in page order;
+    `pages` names the files of the pages no chapter holds (the series page)."""
     entries: list[dict[str, object]] = []
     for key, marks in breaks.items():
-        page = linker.href(key)
+        page = pages.get(key) or linker.href(key)
         if page is None:
             continue
         page = page.split("#")[0]

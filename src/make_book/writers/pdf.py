@@ -189,6 +189,9 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     for doc in docs:
         chapter: Chapter | None = doc.text
         body = _pdf_body(book, chapter, linker, anchors, pages) if chapter is not None else None
+        if anchors is not None and doc.kind == "part":
+            # The part's own page (its title), which starts a printed page before its text.
+            anchors[doc.part.key] = (doc.part.key, -1)
         hero = None
         if doc.kind == "part" and doc.part.hero is not None:
             hero = _hero(book, doc.part.hero)
@@ -206,6 +209,8 @@ def render_html(book: Book, edition: Edition, ctx: BuildContext,
     if others:
         entries.append({"kind": "series", "anchor": "series", "title": t["in_this_series"],
                         "ordinal": None, "forthcoming": False})
+        if anchors is not None:  # the EPUB has the page too: its page list names it
+            anchors["series"] = ("series", -1)
     return keep_words(template_env().get_template("pdf/book.html").render(
         lang=lang, t=t, edition=edition, docs=rendered, entries=entries,
         publisher=config.publisher, rights=config.rights, **credits(book),
