@@ -126,3 +126,21 @@ def test_each_face_gets_the_characters_it_sets():
     # Bold in the caption's family, which has no bold: its nearest face, the regular.
     assert set("Fig.légende") <= set(text["Sans.otf"])
     assert not set("xyzT") & set(text["Regular.otf"])  # monospace and the <title>: no face
+
+
+def test_a_subset_draws_the_word_joiner_with_no_width() -> None:
+    """The typesetting binds an aside's dash to its word with U+2060, which Source Serif 4
+    has no glyph for: the subset maps it to the font's zero-width space, so that a reading
+    system finds it in the embedded face."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from make_book.assets.subset import subset_bytes
+    from make_book.core.files import PACKAGE_STYLES
+
+    source = PACKAGE_STYLES / "fonts" / "SourceSerif4SmText-Regular.otf"
+    assert 0x2060 not in TTFont(source).getBestCmap()
+    cut = TTFont(io.BytesIO(subset_bytes(source.read_bytes(), "a\u2013\u2060\u00a0b", ())))
+    glyph = cut.getBestCmap()[0x2060]
+    assert cut["hmtx"][glyph][0] == 0
