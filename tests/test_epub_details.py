@@ -160,7 +160,7 @@ def test_pictures_are_made_for_reading_screens(series):
                 assert ms_ssim(reference, im.convert("RGB")) >= EPUB_TARGET, name
     assert figures == 6
     widths = {image.Width for page in pikepdf.open(series.file(f"{VOLUME}.pdf")).pages
-              for _, image in page.images.items()}
+              for _, image in page.get_images().items()}
     assert 2400 in widths  # the print PDF's figures at the source's 2400 px
 
 
