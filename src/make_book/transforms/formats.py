@@ -51,18 +51,10 @@ def keep_for(body: Element, fmt: str) -> None:
         if fmt in element.get(ATTRIBUTE, "").split():
             del element.attrib[ATTRIBUTE]
             continue
-        parent = element.getparent()
-        if parent is None:
+        if element.getparent() is None:
             continue
         removed = True
-        # Keep the text that followed the element: it belongs to its parent.
-        if element.tail and element.tail.strip():
-            previous = element.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + element.tail
-            else:
-                parent.text = (parent.text or "") + element.tail
-        parent.remove(element)
+        element.drop_tree()  # lxml keeps the text that followed it, in its parent
     last = body[-1] if len(body) else None
     if removed and last is not None and last.tag == "hr" and not (last.tail or "").strip():
         # The break announced the passage left out: with nothing after it, it is dropped.
