@@ -23,9 +23,20 @@ def run_ace(epub: Path, out: Path) -> dict:
                     "(apt-get install -y chromium nodejs npm; cd tools/ace && "
                     "PUPPETEER_SKIP_DOWNLOAD=1 npm install)", pytrace=False)
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)}
-    subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(out), str(epub)],
-                   env=env, check=True, capture_output=True, timeout=300)
-    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+    # Ace exits 1 only when it could not check the book (its verdict is in report.json, read
+    # below): a headless Chromium that fails to start or answer on a loaded machine. One more
+    # run tells such a hiccup from a book Ace cannot read, which fails twice and is reported
+    # with Ace's own words.
+    runs = []
+    for _ in range(2):
+        run = subprocess.run([str(ACE), "--verbose", "--force", "--outdir", str(out), str(epub)],
+                             env=env, capture_output=True, text=True, timeout=300)
+        runs.append(run)
+        if run.returncode == 0:
+            return json.loads((out / "report.json").read_text(encoding="utf-8"))
+    tail = "\n".join((runs[-1].stdout + runs[-1].stderr).splitlines()[-40:])
+    pytest.fail(f"Ace could not check {epub.name} (exit {runs[-1].returncode}, twice):\n{tail}",
+                pytrace=False)
 
 
 def violations(report: dict) -> list[str]:
