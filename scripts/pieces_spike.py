@@ -152,7 +152,7 @@ def lay_out(job: tuple[str, str, list[str], bool]) -> Piece:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from make_book.writers.pdf import BookFetcher
+    from make_book.writers.fetcher import BookFetcher
 
     global _FONT_CONFIG  # noqa: PLW0603 - one font configuration per worker process
     if _FONT_CONFIG is None:
@@ -498,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - a measurement
     from make_book.core.editions import editions
     from make_book.core.store import cache_dir
     from make_book.writers.context import BuildContext
-    from make_book.writers.pdf import BookFetcher, body_start, render_html
+    from make_book.writers.fetcher import BookFetcher
+    from make_book.writers.pdf import body_start, render_html
 
     root = args.project.resolve()
     book, _report = load(root)

@@ -9,15 +9,18 @@ DAISY, on Node.js and Chromium). require_tool() fails a test that runs one witho
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from make_book.build.pipeline import BuildResult, build
+from make_book.core.store import CACHE_VARIABLE
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -83,30 +86,33 @@ def build_copy(source: Path, dest: Path, formats: tuple[str, ...] = ("epub", "pd
     return Built(root, root / "dist", result)
 
 
-def share_cache(root: Path, cache: Path) -> Path:
-    """Point the project at root to the make-book cache folder `cache` (keyed by content), for
-    builds without PDFs: WeasyPrint is refused a cover outside the project."""
-    (root / ".cache").mkdir(exist_ok=True)
-    (root / ".cache" / "make-book").symlink_to(cache, target_is_directory=True)
-    return root
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One make-book content cache for the whole run (`MAKE_BOOK_CACHE`, which the command
+    lines the tests start inherit): entries are keyed by what they are made from, so a font
+    subset, a picture's rendition or a chapter's pandoc output is made once for every book
+    that needs it. A test of the cache itself takes the project's own (`own_cache`)."""
+    cache = tmp_path_factory.mktemp("shared-cache")
+    before = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(cache)
+    yield cache
+    if before is None:
+        os.environ.pop(CACHE_VARIABLE, None)
+    else:
+        os.environ[CACHE_VARIABLE] = before
+
+
+@pytest.fixture
+def own_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in this test keep their cache in their project, as an author's do."""
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
 
 
 @pytest.fixture(scope="session")
-def series_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The make-book cache of the `series` build, which test_web's `web_series` shares: the
-    renditions of the six large pictures, most of a cold build's time, are made once. It is
-    the series project's own .cache/make-book: a PDF takes its cover only from inside the
-    project (through a link, the cover is outside it and refused)."""
-    cache = tmp_path_factory.mktemp("series") / ".cache" / "make-book"
-    cache.mkdir(parents=True)
-    return cache
-
-
-@pytest.fixture(scope="session")
-def series(series_cache: Path) -> Built:
+def series(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The repository's book, « Intelligence abondante », as frozen in tests/fixtures/series
     (not the root's manuscript/, which its author edits), every edition and format."""
-    root = copy_project(SERIES, series_cache.parents[1])
+    root = copy_project(SERIES, tmp_path_factory.mktemp("series"))
     always_omnibus(root)  # its omnibus made although one part is published
     return Built(root, root / "dist", build(root, root / "dist"))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURES, Built, copy_project
+from conftest import FIXTURES, copy_project
 
 from make_book import __version__
 from make_book.cli import main
@@ -29,17 +29,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def book(mini_book: Built, tmp_path: Path) -> Path:
-    """A fresh copy of the mini book, with the font and image cache of its session build (so
-    that a build here takes a second, not the time to compress fonts)."""
-    root = copy_project(FIXTURES / "mini", tmp_path / "book")
-    shutil.copytree(mini_book.root / ".cache", root / ".cache")
-    return root
-
-
-def warm(root: Path, mini_book: Built) -> Path:
-    shutil.copytree(mini_book.root / ".cache", root / ".cache", dirs_exist_ok=True)
-    return root
+def book(tmp_path: Path) -> Path:
+    """A fresh copy of the mini book (its fonts and pictures come from the session's shared
+    cache, so a build here takes a second, not the time to compress fonts)."""
+    return copy_project(FIXTURES / "mini", tmp_path / "book")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -241,7 +234,7 @@ def test_check_colours_codes_on_terminals_unless_no_color() -> None:
 # -- new, init --------------------------------------------------------------------------------
 
 
-def test_new_parts_and_chapters_then_build(tmp_path: Path, mini_book: Built) -> None:
+def test_new_parts_and_chapters_then_build(tmp_path: Path) -> None:
     root = tmp_path / "book"
     (root / "manuscript").mkdir(parents=True)
     (root / "manuscript" / "book.toml").write_text('[book]\ntitle = "Neuf"\nlang = "fr"\n',
@@ -263,7 +256,7 @@ def test_new_parts_and_chapters_then_build(tmp_path: Path, mini_book: Built) -> 
         encoding="utf-8") == "# Le début\n\n"
     missing = run("new", "chapter", "X", "--part", "7", *project)
     assert missing.exit_code == 1 and "no part 7" in missing.stderr
-    result = run("build", str(warm(root, mini_book)), "--format", "epub")
+    result = run("build", str(root), "--format", "epub")
     assert result.exit_code == 0, result.output
     # Without [series], parts are divisions of one book: one edition.
     assert built(root) == ["neuf.epub"]
@@ -279,7 +272,7 @@ def test_new_in_a_book_without_parts(book: Path) -> None:
     assert nowhere.exit_code == 1 and "E001 no manuscript/ folder" in nowhere.stderr
 
 
-def test_init_then_build(tmp_path: Path, mini_book: Built) -> None:
+def test_init_then_build(tmp_path: Path) -> None:
     root = tmp_path / "essai"
     result = run("init", str(root), "--title", 'Un "essai"', "--lang", "fr")
     assert result.exit_code == 0, result.output
@@ -287,7 +280,7 @@ def test_init_then_build(tmp_path: Path, mini_book: Built) -> None:
     assert 'title = "Un \\"essai\\""' in (root / "manuscript" / "book.toml").read_text(
         encoding="utf-8")
     assert "# Un \"essai\"" in (root / "README.md").read_text(encoding="utf-8")
-    build = run("build", str(warm(root, mini_book)), "--format", "epub,html")
+    build = run("build", str(root), "--format", "epub,html")
     assert build.exit_code == 0, build.output
     assert "warning" not in build.stderr  # the sample is a clean book
     assert built(root) == ["html", "un-essai.epub"]  # one book, not a series: one edition

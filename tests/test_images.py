@@ -19,6 +19,7 @@ from make_book.assets.renditions import epub_rendition, print_source, web_rendit
 from make_book.build.pipeline import build, load
 from make_book.core.diagnostics import BookError
 from make_book.core.model import Book
+from make_book.core.store import cache_dir
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -373,7 +374,7 @@ def test_epub_with_every_kind_of_image_passes_epubcheck(built):
 def test_rebuild_is_identical_and_reuses_the_cache(built):
     epub = next((built / "dist").glob("*.epub"))
     before = epub.read_bytes()
-    cached = {p: p.stat().st_mtime_ns for p in (built / ".cache").rglob("*") if p.is_file()}
+    cached = {p: p.stat().st_mtime_ns for p in cache_dir(built).rglob("*") if p.is_file()}
     build(built, built / "dist", ("epub",))
     assert epub.read_bytes() == before
     assert {p: p.stat().st_mtime_ns for p in cached} == cached

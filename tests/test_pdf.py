@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -398,7 +397,6 @@ def pdf_sources(built: Built, tmp_path: Path) -> dict[str, str]:
     from make_book.writers.context import BuildContext
 
     root = copy_project(built.root, tmp_path / "book").resolve()
-    shutil.copytree(built.root / ".cache", root / ".cache")
     book, _report = load(root)
     ctx = BuildContext(book=book, staging=tmp_path / "staging", cache=cache_dir(root),
                        epoch=source_epoch(book))

@@ -26,6 +26,7 @@ from pypdf import PdfReader
 from make_book.build.release import make_release, release_version
 from make_book.commands.release import release
 from make_book.core.diagnostics import BookError
+from make_book.core.store import CACHE_VARIABLE
 
 MINI = FIXTURES / "mini"
 VERSION = "2024-05-01"  # the mini book's date: no git tag, no [book] version
@@ -38,10 +39,12 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The mini book released twice into two folders, each from a cold cache: once through
     the API into dist/release/, once through the command into another folder."""
     root = copy_project(MINI, tmp_path_factory.mktemp("release") / "book")
-    one = make_release(root)
-    shutil.rmtree(root / ".cache")
-    other = tmp_path_factory.mktemp("release-again")
-    outcome = CliRunner().invoke(release, [str(root), "--out", str(other)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(CACHE_VARIABLE, raising=False)  # the project's own cache, emptied below
+        one = make_release(root)
+        shutil.rmtree(root / ".cache")
+        other = tmp_path_factory.mktemp("release-again")
+        outcome = CliRunner().invoke(release, [str(root), "--out", str(other)])
     assert outcome.exit_code == 0, outcome.output
     return one, other / VERSION
 

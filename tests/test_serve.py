@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, Built, copy_project, require_tool
+from conftest import FIXTURES, copy_project, require_tool
 
 from make_book.cli import main
 from make_book.commands.serve import concerns_web, inject
@@ -64,9 +63,8 @@ class Server:
 
 
 @pytest.fixture
-def server(mini_book: Built, tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path) -> Iterator[Server]:
     root = copy_project(FIXTURES / "mini", tmp_path / "book")
-    shutil.copytree(mini_book.root / ".cache", root / ".cache")  # fonts already compressed
     port = free_port()
     exe = Path(sys.executable).with_name("make-book")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKEBOOK_")}

@@ -16,12 +16,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SERIES, always_omnibus, require_tool, share_cache
+from conftest import SERIES, always_omnibus, require_tool
 from lxml import html as lxml_html
 from tinyhtml5.parser import HTMLParser
 
 from make_book.build.pipeline import build
 from make_book.core.artifacts import Artifact
+from make_book.core.store import cache_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -91,13 +92,13 @@ def _serve(folder: Path, running: list[ThreadingHTTPServer]) -> str:
 
 
 @pytest.fixture(scope="module")
-def web_series(tmp_path_factory: pytest.TempPathFactory, series_cache: Path,
+def web_series(tmp_path_factory: pytest.TempPathFactory,
                servers: list[ThreadingHTTPServer]) -> Site:
     """The series (tests/fixtures/series) as a web edition with its omnibus EPUB, which the
     downloads block must list (the PDF writer and the volume are left out for time:
     test_every_epub_and_pdf_given_is_offered covers them). Not conftest's `series`, which builds
     every edition and format."""
-    root = share_cache(_copy_series(tmp_path_factory.mktemp("series")), series_cache)
+    root = _copy_series(tmp_path_factory.mktemp("series"))
     build(root, root / "dist", ("epub", "html"), edition="omnibus")
     html = root / "dist" / "html"
     return Site(root, html, _serve(html, servers))
@@ -111,8 +112,6 @@ def notes_book(tmp_path_factory: pytest.TempPathFactory, web_series: Site,
     (root / "manuscript").mkdir()
     for name, text in NOTES_BOOK.items():
         (root / "manuscript" / name).write_text(text, encoding="utf-8")
-    # The fonts are the same files as the series': share its cache (keyed by content).
-    share_cache(root, web_series.root / ".cache" / "make-book")
     build(root, root / "dist", ("html",))
     html = root / "dist" / "html"
     return Site(root, html, _serve(html, servers))
@@ -123,8 +122,7 @@ def part_notes(tmp_path_factory: pytest.TempPathFactory, web_series: Site,
                servers: list[ThreadingHTTPServer]) -> Site:
     """The series with a note in part 3's introduction, under the part's picture: on wide
     screens the page's column moves left to leave the note its margin."""
-    root = share_cache(_copy_series(tmp_path_factory.mktemp("part-notes")),
-                       web_series.root / ".cache" / "make-book")
+    root = _copy_series(tmp_path_factory.mktemp("part-notes"))
     intro = root / "manuscript" / "03-quand-l-execution-s-effondre" / "_part.md"
     text = intro.read_text("utf-8").replace("des exceptions.", "des exceptions[^n].", 1)
     intro.write_text(text + "\n\n[^n]: Une note de l'introduction.\n", encoding="utf-8")
@@ -304,7 +302,6 @@ def test_start_reading_opens_the_first_page_with_text(web_series: Site,
                                                       encoding="utf-8")
     (manuscript / "book.toml").write_text('[book]\ntitle = "Deux parties"\nlang = "fr"\n',
                                           encoding="utf-8")
-    share_cache(tmp_path, web_series.root / ".cache" / "make-book")
     build(tmp_path, tmp_path / "dist", ("html",))
     home = _doc(tmp_path / "dist" / "html" / "index.html")
     assert _select(home, ".actions a.button")[0].get("href") == "01-01-un.html"
@@ -342,7 +339,6 @@ def test_site_url_makes_addresses_absolute(web_series: Site, tmp_path: Path) -> 
     toml = root / "manuscript" / "book.toml"
     toml.write_text(toml.read_text("utf-8") + '\n[web]\nsite_url = "https://exemple.fr/petit"\n',
                     encoding="utf-8")
-    share_cache(root, web_series.root / ".cache" / "make-book")
     build(root, root / "dist", ("html",))
     html = root / "dist" / "html"
     base = "https://exemple.fr/petit/"
@@ -440,7 +436,7 @@ def _rewrite(root: Path, staging: Path, offered: list[tuple[Artifact, bytes]]) -
     from make_book.writers.context import BuildContext
 
     book, _ = load(root)
-    ctx = BuildContext(book=book, staging=staging, cache=root / ".cache" / "make-book",
+    ctx = BuildContext(book=book, staging=staging, cache=cache_dir(root),
                        epoch=0)
     run_jobs(plan_covers(book, ctx, editions(book)))
     staging.mkdir(parents=True, exist_ok=True)
@@ -458,7 +454,7 @@ def test_identical_output_and_cached_renditions(web_series: Site, notes_book: Si
                                                 tmp_path: Path) -> None:
     """The same input gives the same bytes, without redoing the fonts and images (their
     cache files are left untouched)."""
-    cache = web_series.root / ".cache" / "make-book"
+    cache = cache_dir(web_series.root)
     cached = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     assert any("renditions" in str(p) for p in cached)
     assert any("font-subsets" in str(p) for p in cached)

@@ -11,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SERIES, require_tool, share_cache
+from conftest import SERIES, require_tool
 from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
 
@@ -22,12 +22,11 @@ CHAPTER = "03-04-la-hierarchie-se-retourne.html"  # a chapter with a figure
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, series_cache: Path) -> Path:
-    """The series' web edition alone (its renditions from the shared cache)."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The series' web edition alone."""
     root = tmp_path_factory.mktemp("web-fonts")
     for name in ("manuscript", "assets"):
         shutil.copytree(SERIES / name, root / name)
-    share_cache(root, series_cache)
     build(root, root / "dist", ("html",))
     return root / "dist" / "html"
 

@@ -28,18 +28,18 @@ from make_book.core.artifacts import Artifact
 from make_book.core.diagnostics import Diagnostic, Severity
 from make_book.core.files import tree_digest, write_atomic
 from make_book.core.log import log
-from make_book.core.store import cache_dir
+from make_book.core.store import state_dir
 
 STORE_VERSION = 2  # 2: every output's artifact record in its `data`
 
 
 class OutputStore:
-    """`<cache>/outputs.json`: for each file written to an output folder, the key it was made
-    from, its sha256 and its artifact record; for each (folder, formats, edition), the last
-    build's inputs."""
+    """`<project>/.cache/make-book/outputs.json`: for each file written to an output folder,
+    the key it was made from, its sha256 and its artifact record; for each (folder, formats,
+    edition), the last build's inputs."""
 
     def __init__(self, root: Path) -> None:
-        self.path = cache_dir(root) / "outputs.json"
+        self.path = state_dir(root) / "outputs.json"
         self.outputs: dict[str, dict[str, Any]] = {}
         self.builds: dict[str, dict[str, Any]] = {}
         try:

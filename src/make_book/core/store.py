@@ -1,4 +1,6 @@
-"""The content-addressed cache: files made once per content, under `<project>/.cache/make-book/`.
+"""The content-addressed cache: files made once per content, under `<project>/.cache/make-book/`
+or, when the `MAKE_BOOK_CACHE` environment variable names a folder, there (one cache that
+many books and machines share: a catalogue's CI, a test run).
 
 Every entry is named by a key the caller derives from what the file is made from (contents,
 parameters, a version), never from modification times. An entry is written atomically with a
@@ -10,6 +12,7 @@ slows the next build down, nothing more. Every miss is a debug line.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +20,21 @@ from pathlib import Path
 from make_book.core.files import write_atomic
 from make_book.core.log import log
 
+CACHE_VARIABLE = "MAKE_BOOK_CACHE"
+
+
+def state_dir(root: Path) -> Path:
+    """Where a project keeps what belongs to it alone: the record of its last builds, the
+    site `serve` makes. Also its content cache unless `MAKE_BOOK_CACHE` names another."""
+    return root / ".cache" / "make-book"
+
 
 def cache_dir(root: Path) -> Path:
-    """Where a project keeps what builds reuse."""
-    return root / ".cache" / "make-book"
+    """Where a project's builds keep the files they make once per content: the folder
+    `MAKE_BOOK_CACHE` names (made absolute from the current folder), else the project's own.
+    Every entry is named by what it is made from, so books may share one cache safely."""
+    shared = os.environ.get(CACHE_VARIABLE, "").strip()
+    return Path(shared).expanduser().resolve() if shared else state_dir(root)
 
 
 class ContentCache:

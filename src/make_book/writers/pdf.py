@@ -9,17 +9,14 @@ so a page cited from one is found in the other.
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote, unquote, urlparse
-from urllib.request import url2pathname
 
 import pydyf
 from lxml import etree, html
 from weasyprint import HTML, Document
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher
 
 from make_book.assets.fonts import font_files
 from make_book.assets.renditions import print_source
@@ -32,7 +29,6 @@ from make_book.core.editions import (
     series_line,
     series_parts,
 )
-from make_book.core.files import PACKAGE_STYLES
 from make_book.core.locales import ordinal_part
 from make_book.core.model import Book, Chapter, Face, Image
 from make_book.core.store import cache_dir
@@ -49,6 +45,7 @@ from make_book.writers.common import (
     template_env,
 )
 from make_book.writers.context import BuildContext
+from make_book.writers.fetcher import BookFetcher, book_url
 from make_book.writers.hyphenation import KEPT_CSS, Kept, keep_words
 from make_book.writers.locators import anchor_pages, print_locators
 from make_book.writers.pagination import (
@@ -396,43 +393,3 @@ def _css_string(text: str) -> str:
     # write CSS of its own.
     text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):x} ", text)
-
-
-BOOK_URL = "book:/"
-
-
-def book_url(path: Path, root: Path) -> str:
-    """`book:/<path inside the project>` for a file of the project, else its file:// URI.
-    WeasyPrint names each image in the PDF after the md5 of its URL: a file:// URL would
-    make two builds of one manuscript in two folders differ."""
-    try:
-        return BOOK_URL + quote(path.resolve().relative_to(root.resolve()).as_posix())
-    except ValueError:
-        return path.as_uri()
-
-
-class BookFetcher(URLFetcher):
-    """What WeasyPrint may load: files of the project (by `book:/` URL or file://) and
-    make-book's own styles and fonts. Nothing from the network, no other file: a refused
-    URL is a WeasyPrint warning, never a request."""
-
-    def __init__(self, root: Path, fonts: list[Path] | None = None):
-        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.root = root.resolve()
-        # The system fonts [fonts] chose, each file by name: nothing else of the system.
-        self.fonts = {path.resolve() for path in fonts or []}
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        if url.startswith(BOOK_URL):
-            path = (self.root / unquote(url[len(BOOK_URL):])).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
-        elif url.startswith("data:"):
-            return super().fetch(url, headers)  # self-contained: the stylesheet's own rules
-        elif url.startswith("file:"):
-            path = Path(url2pathname(urlparse(url).path)).resolve()
-            if (path.is_relative_to(self.root) or path.is_relative_to(PACKAGE_STYLES)
-                    or path in self.fonts):
-                return super().fetch(url, headers)
-        raise ValueError(f"make-book loads nothing from outside the book: {url}")
