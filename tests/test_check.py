@@ -13,6 +13,7 @@ from conftest import FIXTURES, copy_project, require_tool
 
 import make_book
 from make_book.cli import main
+from make_book.core.store import CACHE_VARIABLE
 from make_book.lint.epubcheck import epubcheck
 from make_book.lint.hints import hints, position
 from make_book.read import reader
