@@ -330,3 +330,26 @@ def test_clean_removes_outputs_and_refuses_a_non_project(book: Path, tmp_path: P
     refused = run("clean", str(stranger))
     assert refused.exit_code == 1 and "not a make-book project" in refused.stderr
     assert (stranger / "dist").is_dir()
+
+
+def test_jobs_bounds_the_processes_of_a_build(book: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 1 builds in the command's own process; --jobs 2 hands the jobs to two."""
+    from make_book.build import jobs
+
+    seen: list[int] = []
+    forked = jobs._run_forked
+
+    def counted(batch, workers, say):  # noqa: ANN001, ANN202 - the runner's own signature
+        seen.append(workers)
+        return forked(batch, workers, say)
+
+    monkeypatch.setattr(jobs, "_run_forked", counted)
+    monkeypatch.delenv("MAKE_BOOK_JOBS", raising=False)
+    assert run("build", str(book), "--format", "epub,html", "--jobs", "1").exit_code == 0
+    assert seen == []
+    chapter = book / "manuscript" / "01-first.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    assert run("build", str(book), "--format", "epub,html", "--jobs", "2").exit_code == 0
+    assert seen and set(seen) == {2}
+    assert run("build", str(book), "--jobs", "0").exit_code == 2

@@ -20,6 +20,7 @@ import click
 from click.core import ParameterSource
 
 from make_book import __version__
+from make_book.commands.ui import jobs_option
 from make_book.core.diagnostics import MakeBookError, ToolMissingError
 from make_book.core.log import enable_debug
 
@@ -156,6 +157,7 @@ def main() -> None:
               help="Output folder  [default: PATH/dist]")
 @click.option("--strict/--no-strict", default=False, envvar="MAKEBOOK_STRICT",
               show_envvar=True, help="Treat warnings as errors.")
+@jobs_option
 @debug_option
 @click.pass_context
 def build(ctx: click.Context, path: Path, formats: tuple[str, ...], edition: str,

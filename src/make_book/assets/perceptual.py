@@ -83,26 +83,58 @@ def ssim(reference: PILImage.Image, candidate: PILImage.Image) -> float:
 MS_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 
 
+class MultiScale:
+    """A reference picture ready for MS-SSIM against many candidates: its luma at each scale,
+    with the window means of the luma and of its square, computed once. A JPEG quality search
+    compares one reference with half a dozen encodings of it."""
+
+    def __init__(self, reference: PILImage.Image) -> None:
+        self.size = reference.size
+        x = _luma(reference)
+        scales = len(MS_WEIGHTS)
+        while scales > 1 and min(x.shape) >> (scales - 1) < WINDOW:
+            scales -= 1  # a small picture: as many halvings as it can take
+        self.weights = np.array(MS_WEIGHTS[:scales]) / sum(MS_WEIGHTS[:scales])
+        self.levels: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for level in range(scales):
+            if min(x.shape) < WINDOW:
+                break
+            self.levels.append((x, _window_means(x), _window_means(x * x)))
+            if level < scales - 1:
+                x = _halve(x)
+        self.coarse = x  # where a picture too small for a window is compared pixel by pixel
+
+    def score(self, candidate: PILImage.Image) -> float:
+        """MS-SSIM of the candidate (of the reference's size) against the reference."""
+        if candidate.size != self.size:
+            raise ValueError(f"sizes differ: {self.size} and {candidate.size}")
+        y = _luma(candidate)
+        score = 1.0
+        n = WINDOW * WINDOW
+        correction = n / (n - 1)  # unbiased variances and covariance, as scikit-image's
+        for level, weight in enumerate(self.weights):
+            if level == len(self.levels):
+                return float(1 - np.abs(self.coarse - y).mean() / 255)
+            x, mx, xx = self.levels[level]
+            my = _window_means(y)
+            vx = (xx - mx * mx) * correction
+            vy = (_window_means(y * y) - my * my) * correction
+            cov = (_window_means(x * y) - mx * my) * correction
+            structure = (2 * cov + _C2) / (vx + vy + _C2)
+            score *= max(float(structure.mean()), 0.0) ** weight
+            if level == len(self.weights) - 1:
+                luminance = (2 * mx * my + _C1) / (mx * mx + my * my + _C1)
+                score *= max(float(luminance.mean()), 0.0) ** weight
+            else:
+                y = _halve(y)
+        return float(score)
+
+
 def ms_ssim(reference: PILImage.Image, candidate: PILImage.Image) -> float:
     """Multi-scale SSIM: the structure compared at full size and at four halvings, the
     luminance at the coarsest. A picture's grain, which a JPEG smooths and a reading screen
     does not show, counts little; shapes, edges and tones count most."""
-    x, y = _pair(reference, candidate)
-    scales = len(MS_WEIGHTS)
-    while scales > 1 and min(x.shape) >> (scales - 1) < WINDOW:
-        scales -= 1  # a small picture: as many halvings as it can take
-    weights = np.array(MS_WEIGHTS[:scales]) / sum(MS_WEIGHTS[:scales])
-    score = 1.0
-    for level, weight in enumerate(weights):
-        if min(x.shape) < WINDOW:
-            return float(1 - np.abs(x - y).mean() / 255)
-        luminance, structure = _maps(x, y)
-        score *= max(float(structure.mean()), 0.0) ** weight
-        if level == scales - 1:
-            score *= max(float(luminance.mean()), 0.0) ** weight
-        else:
-            x, y = _halve(x), _halve(y)
-    return float(score)
+    return MultiScale(reference).score(candidate)
 
 
 def lowest_quality(im: PILImage.Image, target: float, encode: Callable[[int], bytes],
@@ -112,11 +144,12 @@ def lowest_quality(im: PILImage.Image, target: float, encode: Callable[[int], by
     grows with the quality. When even `high` falls short, `high` is what is used."""
     best: tuple[int, bytes] | None = None
     highest = high
+    reference = MultiScale(im)
     while low <= high:
         middle = (low + high) // 2
         data = encode(middle)
         with PILImage.open(io.BytesIO(data)) as decoded:
-            score = ms_ssim(im, decoded)
+            score = reference.score(decoded)
         if score >= target:
             best, high = (middle, data), middle - 1
         else:

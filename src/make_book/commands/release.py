@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from make_book.commands.ui import err_console, human_size, shown, steps
+from make_book.commands.ui import err_console, human_size, jobs_option, shown, steps
 from make_book.core.diagnostics import MakeBookError
 from make_book.core.settings_schema import VERSION
 
@@ -35,6 +35,7 @@ def _check_version(_ctx: click.Context, _param: click.Parameter, value: str | No
               help="Release version (default: the git tag at HEAD, else [book] version, "
                    "else the book's date).")
 @click.option("--strict", is_flag=True, help="Refuse to release a book with warnings.")
+@jobs_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder that receives VERSION/ (default: PATH/dist/release).")
 def release(path: Path, version: str | None, strict: bool, out: Path | None) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
+import click
 from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
@@ -128,3 +130,20 @@ def shown(path: Path, base: Path | None = None) -> str:
         return str(path.resolve().relative_to(base))
     except ValueError:
         return str(path)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+    if value is not None:
+        # The build's job runner and its pandoc pool read it, as do the processes they start.
+        os.environ["MAKE_BOOK_JOBS"] = str(value)
+
+
+def jobs_option(function: F) -> F:
+    """--jobs N: at most N processes at once for the build (default: every core)."""
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                        expose_value=False, callback=_set_jobs, envvar="MAKE_BOOK_JOBS",
+                        help="Processes to build with at once  [default: the number of "
+                        "cores]")(function)
