@@ -11,6 +11,9 @@ series of this repository — it measures:
 - make-book: the cold build (no dist/, no cache), the no-op rebuild, the rebuild of the EPUBs
   and the web edition after one chapter was edited, and the full rebuild after an edit (and
   which PDFs it laid out again);
+- scaling: the largest synthetic book's cold build again with one worker (`--jobs 1`), the
+  speed-up of the cores against it, the serial fraction that speed-up implies (Amdahl's law)
+  and the time it projects on 16 cores;
 each with its wall time, CPU time and the peak memory of the whole process tree (the sum of
 the resident sizes of the process and all its descendants, sampled every 50 ms).
 
@@ -108,6 +111,7 @@ class Sampler(threading.Thread):
 
 def measure(command: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run command to its end; a failure stops the benchmark with the command's stderr."""
+    env = clean_env() if env is None else env
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen([str(c) for c in command], cwd=cwd, env=env,
@@ -154,6 +158,15 @@ def bare_editions(root: Path) -> list[Edition]:
             volumes.append(Edition(f"volume-{part.name}", part.name, files))
     loose = sorted(manuscript.glob("[0-9]*.md"))
     return [Edition("omnibus", "Omnibus", every + loose)] + volumes
+
+
+def clean_env(jobs: int | None = None) -> dict[str, str]:
+    """The environment of a measured command: no shared content cache (a cold build must find
+    nothing made) and, with jobs, that many make-book processes."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKE_BOOK_CACHE", "MAKE_BOOK_JOBS")}
+    if jobs is not None:
+        env["MAKE_BOOK_JOBS"] = str(jobs)
+    return env
 
 
 def bare_tools(root: Path, pandoc: str, weasyprint: str) -> Run:
@@ -209,6 +222,33 @@ class Result:
     redone: list[str] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
     pdfs: int = 0
+    serial: Run | None = None  # the cold build with one worker
+
+
+@dataclass
+class Scaling:
+    """A cold build with one worker against the same build with `workers`."""
+
+    one: Run
+    many: Run
+    workers: int
+
+    @property
+    def speedup(self) -> float:
+        return self.one.seconds / self.many.seconds
+
+    @property
+    def serial_fraction(self) -> float:
+        """Amdahl's serial fraction s from speed-up S on n workers: S = 1 / (s + (1 - s) / n)."""
+        n = self.workers
+        if n < 2:
+            return 1.0
+        return min(1.0, max(0.0, (n / self.speedup - 1) / (n - 1)))
+
+    def projected(self, cores: int) -> float:
+        """Seconds Amdahl's law projects for the build on `cores` workers."""
+        s = self.serial_fraction
+        return self.one.seconds * (s + (1 - s) / cores)
 
 
 def print_pages(dist: Path) -> int:
@@ -250,6 +290,14 @@ def bench_book(name: str, root: Path, chapter: Path, tools: dict[str, str],
     return result
 
 
+def cold_serial(name: str, root: Path, src: Path | None) -> Run:
+    """The cold build of the project at root again, with one worker."""
+    for leftover in ("dist", ".cache"):
+        shutil.rmtree(root / leftover, ignore_errors=True)
+    say(f"{name}: make-book, cold, one worker")
+    return measure([*make_book_command(src), "build", root], root, clean_env(jobs=1))
+
+
 def holding(dist: Path, chapter: Path, pdfs: list[str]) -> list[str]:
     """The PDFs that hold chapter: the omnibus's and its part's volume's (make-book names a
     volume `<omnibus>-<n>-<part slug>`)."""
@@ -288,7 +336,7 @@ def pct(part: Run | None, whole: Run) -> str:
 
 
 def report(results: list[Result], tools: dict[str, str], loads: tuple[str, str],
-           workers: str) -> str:
+           workers: int) -> str:
     lines = [f"Measured {dt.date.today().isoformat()} on {machine()}; {versions(tools['pandoc'])};"
              f" make-book with {workers} processes. Load average before and after the run: "
              f"{loads[0]} / {loads[1]} (other processes running on the machine slow both "
@@ -319,9 +367,22 @@ def report(results: list[Result], tools: dict[str, str], loads: tuple[str, str],
         growth = large.cold.seconds / small.cold.seconds
         lines += ["", "### Growth", "",
                   f"1,000 pages against 250: cold build ×{growth:.2f}"
-                  f" (target ≤ 4.4), bare tools ×{large.bare.seconds / small.bare.seconds:.2f};"
+                  f" (target ≤ 4.2), bare tools ×{large.bare.seconds / small.bare.seconds:.2f};"
                   f" peak memory of the 1,000-page build {large.cold.peak_mb:.0f} MB "
                   "(target < 2,000 MB)."]
+    for r in results:
+        if r.serial is None:
+            continue
+        scale = Scaling(r.serial, r.cold, workers)
+        lines += ["", f"### Scaling ({r.name}, cold)", "",
+                  "| workers | wall | CPU | peak memory |", "| ---: | ---: | ---: | ---: |",
+                  f"| 1 | {r.serial.seconds:.1f} s | {r.serial.cpu:.0f} s | "
+                  f"{r.serial.peak_mb:.0f} MB |",
+                  f"| {workers} | {r.cold.seconds:.1f} s | {r.cold.cpu:.0f} s | "
+                  f"{r.cold.peak_mb:.0f} MB |", "",
+                  f"Speed-up with {workers} workers: ×{scale.speedup:.2f} (target ≥ 1.7 on two "
+                  f"cores); serial fraction by Amdahl's law {scale.serial_fraction:.2f}; "
+                  f"projected on 16 cores: {scale.projected(16):.1f} s."]
     return "\n".join(lines) + "\n"
 
 
@@ -352,6 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "temporary folder, removed at the end")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave "
                         "docs/performance.md alone")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the largest book's "
+                        "cold build with one worker")
     args = parser.parse_args(argv)
     pages = sorted({int(p) for p in args.pages.split(",")})
     import pypandoc
@@ -369,6 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             chapters = generate(root, size)
             results.append(bench_book(f"{size} pages", root, chapters[len(chapters) // 2],
                                       tools, args.src))
+            if size == pages[-1] and not args.no_scaling:
+                results[-1].serial = cold_serial(results[-1].name, root, args.src)
         if not args.no_series:
             root = work / "series"
             shutil.rmtree(root, ignore_errors=True)
@@ -380,8 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     loads = (loads[0], " ".join(f"{x:.1f}" for x in os.getloadavg()))
-    text = report(results, tools, loads, os.environ.get("MAKE_BOOK_JOBS") or str(
-        len(os.sched_getaffinity(0))))
+    text = report(results, tools, loads, len(os.sched_getaffinity(0)))
     print(text)
     if not args.no_doc:
         write_doc(text)
