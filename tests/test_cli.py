@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -334,8 +335,10 @@ def test_clean_removes_outputs_and_refuses_a_non_project(book: Path, tmp_path: P
 
 def test_jobs_bounds_the_processes_of_a_build(book: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """--jobs 1 builds in the command's own process; --jobs 2 hands the jobs to two."""
+    """--jobs 1 builds in the command's own process, and every pool of the build with one
+    worker; --jobs 2 hands the jobs to two; MAKE_BOOK_JOBS that is no number is the cores."""
     from make_book.build import jobs
+    from make_book.core.workers import worker_count
 
     seen: list[int] = []
     forked = jobs._run_forked
@@ -345,11 +348,15 @@ def test_jobs_bounds_the_processes_of_a_build(book: Path,
         return forked(batch, workers, say)
 
     monkeypatch.setattr(jobs, "_run_forked", counted)
-    monkeypatch.delenv("MAKE_BOOK_JOBS", raising=False)
+    # Set, so that monkeypatch restores it: --jobs writes the variable of this process.
+    monkeypatch.setenv("MAKE_BOOK_JOBS", "")
     assert run("build", str(book), "--format", "epub,html", "--jobs", "1").exit_code == 0
-    assert seen == []
+    assert seen == [] and worker_count() == 1
     chapter = book / "manuscript" / "01-first.md"
     chapter.write_text(chapter.read_text("utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     assert run("build", str(book), "--format", "epub,html", "--jobs", "2").exit_code == 0
-    assert seen and set(seen) == {2}
+    assert seen and set(seen) == {2} and worker_count() == 2
     assert run("build", str(book), "--jobs", "0").exit_code == 2
+    monkeypatch.setenv("MAKE_BOOK_JOBS", "auto")
+    assert worker_count() == len(os.sched_getaffinity(0))
+    assert run("build", str(book), "--format", "epub,html").exit_code == 0

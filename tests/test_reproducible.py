@@ -15,6 +15,7 @@ from conftest import FIXTURES, Built, build_copy, snapshot
 from pypdf import PdfReader
 
 from make_book.build.pipeline import build
+from make_book.core.store import CACHE_VARIABLE
 
 TEXT_SUFFIXES = (".html", ".xhtml", ".css", ".js", ".json", ".xml", ".opf", ".ncx", ".txt")
 
@@ -26,9 +27,12 @@ def differences(one: Path, two: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The parts book again, in a folder of another name and depth, with another cache."""
-    folder = tmp_path_factory.mktemp("reproducible") / "un autre dossier é" / "livre"
-    return build_copy(FIXTURES / "parts", folder)
+    """The parts book again, in a folder of another name and depth, with another content cache
+    made from nothing in a folder of its own: the bytes depend on neither folder."""
+    top = tmp_path_factory.mktemp("reproducible")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_VARIABLE, str(top / "a cache" / "elsewhere"))
+        return build_copy(FIXTURES / "parts", top / "un autre dossier é" / "livre")
 
 
 def test_two_folders_give_byte_identical_editions(parts_book: Built, elsewhere: Built) -> None:

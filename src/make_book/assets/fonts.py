@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +14,7 @@ from fontTools.ttLib import TTFont
 from make_book.assets.subset import cached_subset
 from make_book.core.files import PACKAGE_STYLES
 from make_book.core.model import Book, Face
+from make_book.core.workers import worker_count
 
 _EMBEDDED = (".otf", ".ttf", ".woff2")
 
@@ -130,7 +130,7 @@ def write_web_fonts(fonts: list[Path], chars: set[str], features: set[str], cach
         made = cached_subset(font, chars, features, cache, flavor="woff2")
         shutil.copyfile(made, dest / f"{font.stem}.woff2")
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
         list(pool.map(write, fonts))
 
 

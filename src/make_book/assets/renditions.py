@@ -23,16 +23,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
+import PIL
 from lxml import etree
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps
 
+from make_book import __version__
 from make_book.assets.perceptual import lowest_quality
 from make_book.core.log import log
 from make_book.core.model import Image
 from make_book.core.store import ContentCache
 
 VERSION = "1"  # bump when the pixels or bytes of a rendition change
+# The libraries that make a rendition's bytes: a cache shared by machines must not hand one
+# Pillow's renditions to another.
+LIBRARIES = f"make-book {__version__}, Pillow {PIL.__version__}, numpy {numpy.__version__}"
 # A reading screen is 1072 to 1680 px tall (Kindle Paperwhite to Kobo Elipsa) and a figure
 # takes its width, 1072 to 1404 px, at most: 1200 px on the long side is what they show.
 EPUB_MAX_SIDE = 1200
@@ -380,8 +386,10 @@ def encode(im: PILImage.Image, ext: str, quality: int = JPEG_QUALITY,
 
 
 def cache_key(image: Image, params: str) -> str:
-    """sha256 of the source's content, the rendition's parameters and the VERSION."""
-    return hashlib.sha256(f"{VERSION}\n{image.sha256}\n{params}".encode()).hexdigest()
+    """sha256 of the source's content, the rendition's parameters, the VERSION and the
+    LIBRARIES that make it."""
+    return hashlib.sha256(f"{VERSION}\n{LIBRARIES}\n{image.sha256}\n{params}".encode()
+                          ).hexdigest()
 
 
 def _cached(image: Image, cache: Path, params: str, ext: str,

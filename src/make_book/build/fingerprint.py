@@ -22,7 +22,7 @@ from make_book.core.files import PACKAGE, sha256_file, tree_digest
 # The distributions whose code shapes the editions' bytes.
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "pyphen", "fonttools", "brotli",
              "ebooklib", "pillow", "lxml", "jinja2", "markupsafe", "pypdf", "pypandoc_binary",
-             "pyyaml")
+             "pyyaml", "uharfbuzz", "numpy")
 
 
 @lru_cache(maxsize=1)

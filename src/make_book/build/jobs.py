@@ -31,6 +31,7 @@ from typing import Any
 
 from make_book.core.diagnostics import BookError, MakeBookError
 from make_book.core.log import log, timed
+from make_book.core.workers import worker_count
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
@@ -54,17 +55,6 @@ class Job:
     def needs(self) -> tuple[str, ...]:
         """Every job that must finish before this one starts."""
         return self.after + self.uses
-
-
-def worker_count() -> int:
-    """MAKE_BOOK_JOBS when it is a positive number, else the cores this process may use."""
-    value = os.environ.get("MAKE_BOOK_JOBS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def run_jobs(jobs: list[Job], workers: int | None = None,

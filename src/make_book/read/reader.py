@@ -20,6 +20,7 @@ from make_book.core.model import Book, Chapter, Part
 from make_book.core.names import stable_uuid
 from make_book.core.settings_schema import suggestion
 from make_book.core.store import cache_dir
+from make_book.core.workers import worker_count
 from make_book.read.bibliography import citeproc_args, load_bibliography
 from make_book.read.markdown import Citeproc, to_html
 from make_book.read.yaml_errors import explain, located
@@ -364,7 +365,7 @@ def _convert_all(chapters: list[Chapter], cache: Path, citeproc: Citeproc | None
                                citeproc)
 
     errors: list[BookError] = []
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=worker_count()) as pool:
         for future in [pool.submit(convert, c) for c in chapters]:
             try:
                 future.result()

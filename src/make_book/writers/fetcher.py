@@ -26,10 +26,15 @@ def book_url(path: Path, root: Path) -> str:
     """`cache:/<path>` for a file of the project's content cache, `book:/<path>` for another
     file of the project, else the file's file:// URI."""
     path = path.resolve()
-    for prefix, folder in ((CACHE_URL, cache_dir(root)), (BOOK_URL, root)):
-        if path.is_relative_to(folder.resolve()):
-            return prefix + quote(path.relative_to(folder.resolve()).as_posix())
-    return path.as_uri()
+    holding = [(folder.resolve(), prefix) for prefix, folder in
+               ((CACHE_URL, cache_dir(root)), (BOOK_URL, root))
+               if path.is_relative_to(folder.resolve())]
+    if not holding:
+        return path.as_uri()
+    # The deepest folder names it: the cache inside the project (the default), or the project
+    # inside a shared cache's folder, so that the URL never depends on where the other lies.
+    folder, prefix = max(holding, key=lambda held: len(held[0].parts))
+    return prefix + quote(path.relative_to(folder).as_posix())
 
 
 class BookFetcher(URLFetcher):

@@ -11,7 +11,6 @@ downloads, the search index and the metadata have modules of their own.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,7 @@ from make_book.core.editions import Edition, documents
 from make_book.core.locales import ordinal_part
 from make_book.core.model import Book, Chapter, Element, Image, Part
 from make_book.core.store import ContentCache
+from make_book.core.workers import worker_count
 from make_book.writers.common import Linker, locale, matter_semantics, style_file, template_env
 from make_book.writers.context import BuildContext
 from make_book.writers.html.bodies import chapter_body
@@ -143,7 +143,7 @@ class Site:
             jobs[("picture", image.name)] = (image, WEB_WIDTHS, self.out / "images")
         for key, path in sorted(self.ctx.covers.items()):
             jobs[("cover", key)] = (cover_image(key, path), COVER_WIDTHS, self.out / "covers")
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        with ThreadPoolExecutor(max_workers=worker_count()) as pool:
             done = {job: pool.submit(site_renditions, image, widths, self.ctx.cache, dest)
                     for job, (image, widths, dest) in jobs.items()}
         for (kind, name), future in done.items():
