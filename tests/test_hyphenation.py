@@ -10,8 +10,10 @@ small documents laid out here.
 from __future__ import annotations
 
 import collections
+import gc
 import re
 import subprocess
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -291,7 +293,7 @@ def test_settle_mends_what_it_finds_and_stops():
     first = laid(body, 46)
     found = defects(page_lines(first), page_sides(first))
     assert any(d.kind == "run" for d in found), "the page does not provoke a run"
-    document, left = settle(first, layout, None)
+    document, left = settle([first], layout, None)
     assert left == [] and 1 <= len(calls) <= 3
     assert not [d for d in defects(page_lines(document), page_sides(document))
                 if d.kind in ("run", "last", "recto")]
@@ -307,15 +309,39 @@ def test_settle_gives_the_index_its_pages_in_the_same_layout_as_the_fixes():
         calls.append((pages, kept))
         return laid(body, 46, kept)
 
-    document, left = settle(laid(body, 46), layout, lambda laid_out: {"x": len(laid_out.pages)})
+    document, left = settle([laid(body, 46)], layout,
+                            lambda laid_out: {"x": len(laid_out.pages)})
     assert calls[0][0] == {"x": len(document.pages)} and calls[0][1]
     assert left == [] and len(calls) <= 3
+
+
+def test_settle_frees_each_layout_before_it_makes_the_next():
+    """A long book's layout holds hundreds of megabytes: none is alive when the next is made."""
+    refs: list[weakref.ref] = []
+    alive: list[list[bool]] = []
+    body = f"<p>{LONG} {LONG} {LONG} {LONG}</p>"
+
+    def layout(pages, kept):
+        gc.collect()
+        alive.append([ref() is not None for ref in refs])
+        made = laid(body, 46, kept)
+        refs.append(weakref.ref(made))
+        return made
+
+    first = laid(body, 46)
+    refs.append(weakref.ref(first))
+    given = [first]
+    del first
+    document, _ = settle(given, layout, None)
+    assert alive, "the page does not provoke a second layout"
+    assert not any(any(layouts) for layouts in alive), alive
+    assert refs[-1]() is document
 
 
 def test_a_book_without_defects_nor_index_is_laid_out_once():
     calls = []
     first = laid(f"<p>{LONG}</p>", 60)
-    assert settle(first, lambda *args: calls.append(args), None) == (first, [])
+    assert settle([first], lambda *args: calls.append(args), None) == (first, [])
     assert calls == []
 
 

@@ -78,6 +78,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     gutter, note = gutter_css(book, len(document.pages) + 1)  # + 1: the page an odd count adds
     if gutter:  # a thick book for its printer: laid out again with the wider gutter
         anchors.clear()
+        del document  # freed before the next layout is made
         document = _layout(book, edition, ctx, anchors, fetcher, gutter)
     start = body_start(book, edition)
 
@@ -88,8 +89,10 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     # The index prints the page of each place: known once the pages are laid out, and the
     # index comes after them all, so laying it out again moves none of them.
     indexed = any(c.role == "index" for c in back_matter(book, edition))
-    document, left = settle(document, relayout,
-                            (lambda laid: anchor_pages(laid, start)) if indexed else None)
+    laid = [document]
+    del document  # settle holds the only reference, and frees it when it lays out again
+    document, left = settle(laid, relayout,
+                            (lambda done: anchor_pages(done, start)) if indexed else None)
     labels = folio_labels(document, body_start(book, edition))
     notes = tuple(filter(None, [note, left_note(left, labels)]))
     breaks = page_starts(document, anchors, labels)

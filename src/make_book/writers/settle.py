@@ -24,12 +24,15 @@ Pages = dict[str, int] | None
 Layout = Callable[[Pages, frozenset[Kept]], Document]
 
 
-def settle(document: Document, layout: Layout,
+def settle(laid: list[Document], layout: Layout,
            index_pages: Callable[[Document], Pages] | None) -> tuple[Document, list[Defect]]:
     """The document laid out again by `layout(pages, kept)` until no defect of REQUIRED is
     left that keeping a word whole could mend (at most HYPHEN_PASSES times) and, when the
     book has an index, until `index_pages` of the layout are the pages it was given; with
-    the defects left."""
+    the defects left. The first layout comes in `laid`, which is emptied: the caller keeps no
+    reference to it, so that each layout is freed before the next is made (a 1,000-page
+    document holds hundreds of megabytes; three alive at once took a build past 2 GB)."""
+    document = laid.pop()
     pages: Pages = None
     kept: frozenset[Kept] = frozenset()
     passes = layouts = 0
@@ -45,6 +48,7 @@ def settle(document: Document, layout: Layout,
         if fix:  # the tolerated ones too (a verso's foot): the pages are redone anyway
             kept, passes = kept | new, passes + 1
         pages = wanted
+        del document  # read to the end: freed before the next layout, not after it
         document = layout(pages, kept)
         layouts += 1
 
