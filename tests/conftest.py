@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,6 +28,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # A frozen copy of the repository's book: tests pin its content, authors edit manuscript/.
 SERIES = FIXTURES / "series"
 
+
+# A run started in the background by a shell without job control (`make test &` in a script)
+# inherits Ctrl-C ignored, and hands that on to every build it starts: the tests of Ctrl-C
+# need it delivered, as it is to an author at a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # The test being set up or run, for require_tool (its fixtures are set up after this hook).
 _RUNNING: list[pytest.Item] = []

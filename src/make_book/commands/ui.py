@@ -26,6 +26,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from make_book.core.workers import JOBS_VARIABLE
+
 
 def err_console() -> Console:
     """Messages, progress and summaries: stderr, so that stdout stays the command's data."""
@@ -137,13 +139,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _set_jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
     if value is not None:
-        # The build's job runner and its pandoc pool read it, as do the processes they start.
-        os.environ["MAKE_BOOK_JOBS"] = str(value)
+        # Every pool of the build reads it (core/workers.py), as do the processes it starts.
+        os.environ[JOBS_VARIABLE] = str(value)
 
 
 def jobs_option(function: F) -> F:
-    """--jobs N: at most N processes at once for the build (default: every core)."""
+    """--jobs N: at most N things at once for the build (default: every core). Not bound to
+    MAKE_BOOK_JOBS as click's envvar: a value there that is no positive number falls back to
+    the cores, as it always has, rather than stopping the command."""
     return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                        expose_value=False, callback=_set_jobs, envvar="MAKE_BOOK_JOBS",
-                        help="Processes to build with at once  [default: the number of "
-                        "cores]")(function)
+                        expose_value=False, callback=_set_jobs,
+                        help="Processes and threads to build with at once (MAKE_BOOK_JOBS)  "
+                        "[default: the number of cores]")(function)
