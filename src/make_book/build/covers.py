@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 
 from make_book import __version__
 from make_book.assets.covers import DRAWING_VERSION, CoverSpec, cover_spec, jpeg_bytes, render_cover
-from make_book.assets.renditions import LIBRARIES, encode, load_display
+from make_book.assets.renditions import cache_key, encode, load_display
 from make_book.assets.wrapcover import page_count, wrap_spec
 from make_book.build.jobs import Job
 from make_book.core.artifacts import Artifact
@@ -107,7 +107,7 @@ def plan_covers(book: Book, ctx: BuildContext, every: list[Edition]) -> list[Job
     missing: list[Job] = []
     own = own_covers(book, every)
     for key, image in own.items():
-        made_by = hashlib.sha256(f"{image.sha256}\n{LIBRARIES}".encode()).hexdigest()
+        made_by = cache_key(image, "own cover")  # the source and the libraries encoding it
         ctx.covers[key] = cache.file("covers", f"{key}-own-{made_by[:16]}.jpg",
                                      partial(own_cover_bytes, image))
         ctx.own_covers.add(key)

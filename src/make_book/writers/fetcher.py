@@ -26,9 +26,9 @@ def book_url(path: Path, root: Path) -> str:
     """`cache:/<path>` for a file of the project's content cache, `book:/<path>` for another
     file of the project, else the file's file:// URI."""
     path = path.resolve()
-    holding = [(folder.resolve(), prefix) for prefix, folder in
-               ((CACHE_URL, cache_dir(root)), (BOOK_URL, root))
-               if path.is_relative_to(folder.resolve())]
+    holding = [(folder, prefix) for folder, prefix in
+               ((cache_dir(root).resolve(), CACHE_URL), (root.resolve(), BOOK_URL))
+               if path.is_relative_to(folder)]
     if not holding:
         return path.as_uri()
     # The deepest folder names it: the cache inside the project (the default), or the project
