@@ -14,12 +14,10 @@ by default, one per core the build may use.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
 import pickle
-import signal
 import sys
 import time
 import traceback
@@ -31,9 +29,7 @@ from typing import Any
 
 from make_book.core.diagnostics import BookError, MakeBookError
 from make_book.core.log import log, timed
-from make_book.core.workers import worker_count
-
-PR_SET_PDEATHSIG = 1  # prctl(2)
+from make_book.core.workers import die_with, worker_count
 
 
 @dataclass
@@ -120,7 +116,9 @@ def _run_forked(jobs: list[Job], workers: int, say: Callable[[str], None]) -> di
                 receiver, sender = context.Pipe(duplex=False)
                 run = _call(job, results)
                 process = context.Process(target=_child, args=(run, sender, os.getpid()),
-                                          name=f"make-book: {job.name}", daemon=True)
+                                          name=f"make-book: {job.name}", daemon=False)
+                # Not daemonic, so that a job may have workers of its own (the PDF's
+                # pieces); it dies with the build all the same (die_with).
                 process.start()
                 sender.close()
                 log.debug("job %s started in process %s", job.name, process.pid)
@@ -158,7 +156,7 @@ def _run_forked(jobs: list[Job], workers: int, say: Callable[[str], None]) -> di
 
 
 def _child(run: Callable[[], Any], sender: Connection, parent: int) -> None:
-    _die_with(parent)
+    die_with(parent)
     _fresh_stdio()
     try:
         message: tuple[str, Any] = ("ok", run())
@@ -185,19 +183,6 @@ def _portable(exc: BaseException) -> BaseException:
     except Exception:  # noqa: BLE001, S110  # not picklable: described instead
         pass
     return RuntimeError(f"{type(exc).__name__}: {exc}")
-
-
-def _die_with(parent: int) -> None:
-    """Have Linux kill this child when the build's process ends, however it ends (SIGTERM,
-    SIGKILL): a child left running would go on writing into a staging folder that the next
-    build is removing."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the parent's `finally` is all there is
-        return
-    if os.getppid() != parent:  # the build ended before the line above ran
-        os._exit(1)
 
 
 def _fresh_stdio() -> None:

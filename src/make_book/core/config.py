@@ -37,6 +37,7 @@ class PdfConfig:
     paper_thickness_mm: float = 0.0572  # per page: the wrap cover's spine is pages × this
     profile: str = "default"  # "print-ready": also warn on what a printer may reject
     variant: str | None = None  # "pdf/a-3b" for archives, "pdf/ua-1" for accessibility
+    layout: str = "pieces"  # "whole": one WeasyPrint document per edition
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,7 @@ def book_config(settings: Settings) -> BookConfig:
                       marks=None if pdf["marks"] == "auto" else pdf["marks"] == "crop",
                       toc=pdf["toc"],
                       paper_thickness_mm=pdf["paper_thickness_mm"], profile=pdf["profile"],
-                      variant=pdf.get("variant")),
+                      variant=pdf.get("variant"), layout=pdf["layout"]),
         fonts=FontsConfig(**settings["fonts"]),
         print=PrintConfig(**settings["print"]),
     )

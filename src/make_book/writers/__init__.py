@@ -33,11 +33,19 @@ def _on_first_use(module: str) -> Writer:
     return write
 
 
+def _pdf(book: Book, edition: Edition, ctx: BuildContext,
+         inputs: list[Artifact]) -> list[Artifact]:
+    """The PDF writer [pdf] layout asks for: in pieces, or the edition as one document."""
+    module = ("make_book.writers.pieces.layout" if book.config.pdf.layout == "pieces"
+              else "make_book.writers.pdf")
+    return import_module(module).write(book, edition, ctx, inputs)
+
+
 WRITERS: dict[str, Writer] = {
     "epub": epub.write,
     # Imported on first use: WeasyPrint takes most of a second and Pango's C libraries to
     # load, which a build of the EPUB or the web edition alone needs neither of.
-    "pdf": _on_first_use("make_book.writers.pdf"),
+    "pdf": _pdf,
     "html": html.write,
     # pandoc and python-docx, for the editor's DOCX: imported when a build asks for it.
     "docx": _on_first_use("make_book.writers.docx"),

@@ -10,7 +10,7 @@ cannot break too wide for the line, shortens the text before it a point at a tim
 breaks it at the first hyphenation point that fits, which strands a word or a fragment on
 a line of its own; for the same reason, not `white-space: nowrap`. The text is unchanged,
 and a line can still break between any two words. Every paragraph gets a `data-p` number,
-in document order, by which the check names the paragraph of a line.
+in document order within its section, by which the check names the paragraph of a line.
 """
 
 from __future__ import annotations
@@ -106,15 +106,32 @@ def keep_words(source: str, kept: frozenset[Kept] = frozenset()) -> str:
     wanted: dict[str, list[Kept]] = {}
     for item in kept:
         wanted.setdefault(item.block, []).append(item)
-    for number, block in enumerate(list(blocks(document))):  # list: the spans change the tree
-        block.set("data-p", str(number))
+    counts: dict[str, int] = {}
+    for block in list(blocks(document)):  # list: the spans change the tree
+        # Numbered within its section (a chapter, a part page...): an edit of one chapter
+        # leaves the others' numbers, so their laid-out pieces, as they were.
+        section = _section(block)
+        number = f"{section}.{counts.get(section, 0)}"
+        counts[section] = counts.get(section, 0) + 1
+        block.set("data-p", number)
         slots = own_slots(block)
         spans = [] if block.tag in FREE_LAST else [last_word(slots)]
-        spans += [place_word(slots, item) for item in wanted.get(str(number), [])]
+        spans += [place_word(slots, item) for item in wanted.get(number, [])]
         # From the end: wrapping a piece of a slot leaves the text before it where it was.
         for slot_index, start, end in reversed(merged([s for found in spans for s in found])):
             wrap(slots[slot_index], start, end)
     return html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _section(block: Element) -> str:
+    """The name of the body's child holding block: its id, else its place in the body."""
+    top = block
+    for ancestor in block.iterancestors():
+        if ancestor.tag == "body":
+            break
+        top = ancestor
+    parent = top.getparent()
+    return top.get("id") or f"s{parent.index(top) if parent is not None else 0}"
 
 
 def blocks(document: Element) -> Iterator[Element]:

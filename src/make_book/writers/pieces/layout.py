@@ -1,0 +1,392 @@
+"""The PDF writer in pieces: an edition's print and screen PDFs from units laid out side by
+side in worker processes, each kept under the hash of its HTML, so that a rebuild lays out
+only the units whose HTML or printed numbers changed.
+
+Rounds, until nothing moves (at most MAX_ROUNDS):
+- the PDF source is made (writers/pdf.render_html) with the words kept whole so far and the
+  index's pages, and cut into units (units.py);
+- each unit gets the numbers it prints of the others (numbers.py) from the page counts known:
+  of this build's layouts, or of the last build's for a unit unchanged since; a unit whose
+  numbers are certain is laid out and drawn, one whose numbers are a guess only laid out,
+  for its page count; a unit laid out and drawn with the same HTML before is not laid out;
+- the hyphenation defects the units report give the next round's words kept whole, in
+  those units alone, and the laid-out pages give the index its pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
+from pathlib import Path
+from types import SimpleNamespace
+
+import weasyprint
+
+from make_book.assets.fonts import font_files
+from make_book.core.artifacts import Artifact
+from make_book.core.editions import Edition, back_matter
+from make_book.core.log import log
+from make_book.core.model import Book
+from make_book.core.workers import die_with, worker_count
+from make_book.writers import pdf
+from make_book.writers.context import BuildContext
+from make_book.writers.fetcher import BookFetcher
+from make_book.writers.hyphenation import Kept
+from make_book.writers.locators import anchor_pages
+from make_book.writers.pagination import BlockRef, folio_labels, page_starts
+from make_book.writers.pieces import worker
+from make_book.writers.pieces.assemble import FOREIGN, Part, assemble
+from make_book.writers.pieces.numbers import Known, numbers, starts
+from make_book.writers.pieces.units import (
+    SENTINEL_HTML,
+    Unit,
+    counter_rules,
+    cut,
+    numbers_css,
+    with_css,
+)
+from make_book.writers.printing import gutter_css, print_options, stable_document_id, target
+from make_book.writers.screen import screen_options
+from make_book.writers.settle import HYPHEN_PASSES, left_note
+
+MAX_ROUNDS = 8
+# Part of every unit's cache key: bump it when what a unit's PDF holds changes.
+VERSION = "pieces-1"
+
+
+def write(book: Book, edition: Edition, ctx: BuildContext,
+          inputs: list[Artifact]) -> list[Artifact]:
+    """Write `<slug>.pdf` and `<slug>-screen.pdf` into ctx.staging from the edition's
+    units, as writers/pdf.write does from one document, and return their records."""
+    del inputs  # a PDF builds on no other output
+    store = ctx.cache / "pieces"
+    store.mkdir(parents=True, exist_ok=True)
+    history = _History.load(store, edition)
+    variant = book.config.pdf.variant
+    worker.SETTING = worker.Setting(
+        book.root, font_files(book), ctx.epoch, edition.identifier.encode(),
+        {"pdf_variant": variant, **print_options(book)}, screen_options(variant))
+    start = pdf.body_start(book, edition)
+    indexed = any(c.role == "index" for c in back_matter(book, edition))
+    rounds = _Rounds(book, edition, ctx, store, history, start)
+    with _pool() as pool:
+        units, pieces, anchors = rounds.run(pool, indexed)
+        filler = _filler(units[0], store, pool)
+    history.save([u.key for u in units], pieces, units, rounds)
+    return _write_files(book, edition, ctx, units, pieces, anchors, filler, start, rounds)
+
+
+class _History:
+    """What the last build of this edition learnt: each unit's count and anchors (by the
+    unit's key), the words kept whole, the index's pages and the gutter."""
+
+    def __init__(self, path: Path, data: dict[str, object]):
+        self.path = path
+        self.data = data
+
+    @classmethod
+    def load(cls, store: Path, edition: Edition) -> _History:
+        name = hashlib.sha256(edition.identifier.encode()).hexdigest()[:20]
+        path = store / f"history-{name}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        return cls(path, data if isinstance(data, dict) else {})
+
+    def known(self, unit: Unit) -> Known | None:
+        entry = self.data.get("units", {}).get(unit.key)
+        if not isinstance(entry, dict):
+            return None
+        return Known(int(entry["count"]), dict(entry["anchors"]), certain=True)
+
+    @property
+    def kept(self) -> frozenset[Kept]:
+        return frozenset(Kept(*item) for item in self.data.get("kept", []))
+
+    @property
+    def pages(self) -> dict[str, int] | None:
+        return self.data.get("pages")
+
+    @property
+    def gutter(self) -> str:
+        return str(self.data.get("gutter", ""))
+
+    def save(self, keys: list[str], pieces: list[worker.Piece], units: list[Unit],
+             rounds: _Rounds) -> None:
+        wanted = rounds._wanted(units)  # noqa: SLF001 - the rounds' own notion
+        self.data = {
+            "units": {key: {"count": piece.count, "anchors": _anchors(piece, wanted)}
+                      for key, piece in zip(keys, pieces, strict=True)},
+            "kept": sorted(dataclasses.astuple(k) for k in rounds.kept),
+            "pages": rounds.pages, "gutter": rounds.gutter, "laid_out": rounds.laid}
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _anchors(piece: worker.Piece, wanted: set[str]) -> dict[str, int]:
+    """The page of the unit where each of `wanted` is (its first page, for a split box)."""
+    found: dict[str, int] = {}
+    for index, page in enumerate(piece.pages):
+        for name in page.anchors:
+            if name in wanted:
+                found.setdefault(name, index)
+    return found
+
+
+class _Rounds:
+    """The rounds of one edition's layout (see the module's docstring)."""
+
+    def __init__(self, book: Book, edition: Edition, ctx: BuildContext, store: Path,
+                 history: _History, start: str | None):
+        self.book, self.edition, self.ctx, self.store = book, edition, ctx, store
+        self.history, self.start = history, start
+        self.units: list[Unit] = []
+        self.kept = history.kept
+        self.pages = history.pages
+        self.gutter = history.gutter
+        self.laid: list[str] = []  # the units laid out by this build, by key
+        self.drawn: dict[str, worker.Piece] = {}  # job key → piece, of this build
+
+    def run(self, pool: ProcessPoolExecutor | None, indexed: bool
+            ) -> tuple[list[Unit], list[worker.Piece], dict[str, BlockRef]]:
+        passes = 0
+        for _round in range(MAX_ROUNDS):
+            anchors: dict[str, BlockRef] = {}
+            source = pdf.render_html(self.book, self.edition, self.ctx, anchors,
+                                     self.pages, self.gutter, self.kept)
+            units = self.units = cut(source)
+            rules = counter_rules(source)
+            pieces = self._lay_out(units, rules, pool)
+            if pieces is None:
+                continue  # some numbers were guesses: the next round knows more
+            total = sum(p.count + p.count % 2 for p in pieces[:-1]) + pieces[-1].count
+            gutter, _note = gutter_css(self.book, total + 1)
+            new = {d.kept for p in pieces for d in p.required if d.kept is not None} - self.kept
+            fix = passes < HYPHEN_PASSES and bool(new)
+            wanted = (anchor_pages(_virtual(pieces), self.start) if indexed else None)
+            if gutter == self.gutter and not fix and wanted == self.pages:
+                log.debug(f"pieces: {len(units)} units, {len(self.laid)} laid out")
+                return units, pieces, anchors
+            if fix:  # only the required defects' words: a unit without any is left alone
+                self.kept, passes = self.kept | new, passes + 1
+            self.gutter, self.pages = gutter, wanted
+        raise RuntimeError(f"the PDF of {self.edition.key} did not settle in {MAX_ROUNDS} "
+                           "rounds of layout")
+
+    def _lay_out(self, units: list[Unit], rules: list[object],
+                 pool: ProcessPoolExecutor | None) -> list[worker.Piece] | None:
+        """Every unit laid out once its numbers are certain; None when a guess was made."""
+        known: list[Known | None] = [None] * len(units)
+        pieces: list[worker.Piece | None] = [None] * len(units)
+        for _step in range(MAX_ROUNDS):
+            guessed = [self.history.known(u) for u in units]
+            best = [k if k is not None else g for k, g in zip(known, guessed, strict=True)]
+            wanted = numbers(units, best, self.start)
+            jobs: dict[int, tuple[str, str, bool]] = {}
+            for k, (unit, nums) in enumerate(zip(units, wanted, strict=True)):
+                source = with_css(_foreign(unit), numbers_css(
+                    rules, nums.folio, dict(nums.labels), FOREIGN))
+                key = self._key(source)
+                piece = self.drawn.get(key) or _stored(self.store, key)
+                if piece is not None:
+                    self.drawn[key] = pieces[k] = piece
+                    known[k] = Known(piece.count, _anchors(piece, self._wanted(units)), True)
+                elif known[k] is None or nums.certain:
+                    jobs[k] = (source, key, nums.certain)
+            if not jobs:
+                if all(p is not None for p in pieces):
+                    return pieces  # type: ignore[return-value]
+                return None
+            for k, piece in self._run(jobs, pool).items():
+                source, key, drawn = jobs[k]
+                known[k] = Known(piece.count, _anchors(piece, self._wanted(units)), True)
+                if drawn:
+                    self.drawn[key] = pieces[k] = piece
+                    _store(self.store, key, piece)
+        return None
+
+    def _run(self, jobs: dict[int, tuple[str, str, bool]],
+             pool: ProcessPoolExecutor | None) -> dict[int, worker.Piece]:
+        """Lay the jobs out, longest first (so that the last worker is not left with the
+        longest), in the pool or here."""
+        self.laid += [self.units[k].key for k in jobs]
+        order = sorted(jobs, key=lambda k: -len(jobs[k][0]))
+        calls = [(jobs[k][0], self.store / jobs[k][1] if jobs[k][2] else None) for k in order]
+        if pool is None:
+            results = [worker.lay_out(*call) for call in calls]
+        else:
+            results = list(pool.map(worker.lay_out, *zip(*calls, strict=True)))
+        return dict(zip(order, results, strict=True))
+
+    def _wanted(self, units: list[Unit]) -> set[str]:
+        """The ids whose pages the numbers rest on: links' targets and the text's start."""
+        return {t for unit in units for t in unit.targets} | {self.start or ""}
+
+    def _key(self, source: str) -> str:
+        setting = worker.SETTING
+        assert setting is not None
+        signature = json.dumps([VERSION, weasyprint.__version__, setting.print_options,
+                                setting.screen_options, source], sort_keys=True, default=str)
+        return hashlib.sha256(signature.encode()).hexdigest()
+
+
+def _foreign(unit: Unit) -> str:
+    """The unit's HTML with its links to other units written to FOREIGN:id."""
+    source = unit.source
+    for target in unit.targets:
+        source = source.replace(f'href="#{target}"', f'href="{FOREIGN}{target}"')
+    return source
+
+
+def _stored(store: Path, key: str) -> worker.Piece | None:
+    """A unit laid out and drawn by an earlier build, if its files are all there."""
+    facts = store / f"{key}.facts"
+    try:
+        piece = pickle.loads(facts.read_bytes())  # noqa: S301 - the build's own cache
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    if not isinstance(piece, worker.Piece) or not all(
+            p is not None and p.is_file() for p in (piece.print_pdf, piece.screen_pdf)):
+        return None
+    return piece
+
+
+def _store(store: Path, key: str, piece: worker.Piece) -> None:
+    """Keep a drawn unit's facts beside its PDFs, for the next build."""
+    tmp = store / f"{key}.facts.tmp"
+    tmp.write_bytes(pickle.dumps(piece))
+    os.replace(tmp, store / f"{key}.facts")
+
+
+@contextmanager
+def _pool() -> Iterator[ProcessPoolExecutor | None]:
+    """The worker processes, forked (they inherit worker.SETTING); none with one worker."""
+    count = worker_count()
+    if count <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork"),
+                             initializer=die_with, initargs=(os.getpid(),)) as pool:
+        yield pool
+
+
+def _filler(first: Unit, store: Path, pool: ProcessPoolExecutor | None) -> worker.Piece:
+    """A page with nothing on it and, after it, WeasyPrint's own blank verso of the book (no
+    folio, no running head; the bleed and marks of its pages): the verso goes after a unit of
+    odd length, and the two pages carry the edition's metadata, of this build."""
+    head = first.source[:first.source.index("<body>")]
+    # Its pages: the empty one, the verso, the page the second <div> opens (never used) and
+    # the sentinel's two, which the worker drops.
+    source = (head + '<body><div></div><div style="break-before: right">'
+              f'<div style="height: 1px"></div>{SENTINEL_HTML}</div></body></html>')
+    setting = worker.SETTING
+    assert setting is not None
+    key = hashlib.sha256(json.dumps([VERSION, "filler", setting.epoch, source, str(
+        setting.identifier), setting.print_options, setting.screen_options],
+        sort_keys=True, default=str).encode()).hexdigest()
+    piece = _stored(store, key)
+    if piece is None:
+        call = (source, store / key)
+        piece = worker.lay_out(*call) if pool is None else pool.submit(
+            worker.lay_out, *call).result()
+        _store(store, key, piece)
+    return piece
+
+
+def _virtual(pieces: list[worker.Piece], filler: worker.Piece | None = None,
+             end: bool = False) -> SimpleNamespace:
+    """The book's pages as one document of page facts (anchors, bookmarks): what
+    pagination.py and locators.py read of a WeasyPrint document. A blank verso follows a
+    unit of odd length but the last (and the last too when `end`: an even count)."""
+    blank = filler.pages[1] if filler is not None else worker.PageFacts({}, [], 0, True)
+    pages: list[worker.PageFacts] = []
+    for index, piece in enumerate(pieces):
+        pages += piece.pages
+        if piece.count % 2 and (index < len(pieces) - 1 or end):
+            pages.append(blank)
+    return SimpleNamespace(pages=pages)
+
+
+def _write_files(book: Book, edition: Edition, ctx: BuildContext, units: list[Unit],
+                 pieces: list[worker.Piece], anchors: dict[str, BlockRef],
+                 filler: worker.Piece, start: str | None, rounds: _Rounds) -> list[Artifact]:
+    """Assemble the print and screen PDFs and return their records."""
+    del units  # the pieces hold what the files need
+    fonts = font_files(book) if book.fonts is None else [f.path for f in book.fonts]
+    book_pages = _virtual(pieces, filler)
+    labels = folio_labels(book_pages, start)
+    left = []
+    for piece, begin in zip(pieces, starts([Known(p.count, {}, True) for p in pieces]),
+                            strict=True):
+        left += [dataclasses.replace(d, line=dataclasses.replace(d.line, page=begin + d.line.page))
+                 for d in piece.required]
+    _gutter, note = gutter_css(book, len(book_pages.pages) + 1)
+    notes = tuple(filter(None, [note if rounds.gutter else None, left_note(left, labels)]))
+    breaks = page_starts(book_pages, anchors, labels)
+    even = target(book).even_pages
+    printed_pages = _virtual(pieces, filler, end=even)
+    assert filler.print_pdf is not None and filler.screen_pdf is not None
+    parts = []
+    for index, piece in enumerate(pieces):
+        assert piece.print_pdf is not None
+        parts.append(Part(piece.print_pdf, list(range(piece.count))))
+        if piece.count % 2 and (index < len(pieces) - 1 or even):
+            parts.append(Part(filler.print_pdf, [1]))
+    printed_labels = labels + [str(int(labels[-1]) + 1) if labels[-1].isdigit() else ""
+                               ] * (len(printed_pages.pages) - len(labels))
+    printed = ctx.staging / f"{edition.slug}.pdf"
+    # The metadata of this build (its dates) comes from the filler: the units may have been
+    # drawn by an earlier one.
+    assemble([Part(filler.print_pdf, []), *parts], printed, fonts, printed_labels,
+             [(p.bookmarks, p.height) for p in printed_pages.pages], tagged=False)
+    cover = _cover(book, edition, ctx)
+    screen_parts = [Part(cover, [0])]
+    shown = [pdf.locale(book)["cover"]]
+    marks: list[tuple[list[object], float]] = [([], pieces[0].pages[0].height)]
+    at = 0
+    for piece in pieces:
+        assert piece.screen_pdf is not None
+        screen_parts.append(Part(piece.screen_pdf, list(range(piece.screen_pages))))
+        for page in piece.pages:
+            if not page.blank:
+                shown.append(labels[at])
+                marks.append((page.bookmarks, page.height))
+            at += 1
+        at += piece.count % 2
+    screen = ctx.staging / f"{edition.slug}-screen.pdf"
+    assemble([Part(filler.screen_pdf, []), *screen_parts], screen, fonts, shown, marks,
+             tagged=True)
+    log.debug(f"pieces: {edition.key}: {len(rounds.laid)} units laid out")
+    return [Artifact(edition.key, "pdf", "print", printed, len(printed_pages.pages), breaks,
+                     notes),
+            Artifact(edition.key, "pdf", "screen", screen, len(shown))]
+
+
+def _cover(book: Book, edition: Edition, ctx: BuildContext) -> Path:
+    """The screen edition's cover page as a tagged PDF of its own."""
+    setting = worker.SETTING
+    assert setting is not None
+    fetcher = BookFetcher(book.root, font_files(book))
+    cover = weasyprint.HTML(string=pdf.cover_html(book, edition, ctx), base_url=str(book.root),
+                            url_fetcher=fetcher).render(font_config=ctx.font_config,
+                                                        stylesheets=[])
+    path = ctx.staging / f".{edition.slug}-cover.pdf"
+    with stable_document_id(setting.identifier):
+        cover.write_pdf(path, uncompressed_pdf=False, pdf_identifier=setting.identifier,
+                        **setting.screen_options)
+    return path
+
+
+def laid_out(cache: Path, edition: Edition) -> list[str]:
+    """The keys of the units the last build of `edition` laid out (a unit's key is its
+    first element's id: the chapter's, the part's)."""
+    return list(_History.load(cache / "pieces", edition).data.get("laid_out", []))
