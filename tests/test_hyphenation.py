@@ -167,7 +167,8 @@ def test_lines_say_how_they_end():
     auto = [line for line in lines if line.hyphen == "auto"]
     assert auto and all("‐" not in line.text for line in auto)  # the hyphen added is cut
     assert any(line.hyphen == "hard" and line.text.rstrip().endswith("make-") for line in lines)
-    assert {line.block for line in lines} == {"0", "1"}
+    # Numbered within their section: here each paragraph is a child of the body.
+    assert {line.block for line in lines} == {"s0.0", "s1.0"}
     assert "Pied" not in " ".join(line.text for line in lines)  # a margin box is no line
 
 
@@ -177,7 +178,7 @@ def test_the_foot_is_the_lowest_line_of_text_not_a_note():
     feet = [line for line in lines if line.foot]
     assert len(feet) == len({line.page for line in lines})
     for foot in feet:
-        on_page = [line for line in lines if line.page == foot.page and line.block == "0"]
+        on_page = [line for line in lines if line.page == foot.page and line.block == "s0.0"]
         assert foot is on_page[-1]
 
 
@@ -270,13 +271,13 @@ def test_keep_words_keeps_the_text_and_wraps_the_last_words():
     kept = [span.text for span in out.find_class("kept-word")]
     # With the space before: WeasyPrint breaks the line there, inside the span.
     assert kept == ["pre", "mium.", " finale.", " make-\u2060book."]  # the URL left free
-    assert [p.get("data-p") for p in out.iter("p")] == ["0", "1", "2"]
-    assert own_text(out.find(".//p[@data-p='2']")) == "La note dit le produit make-\u2060book."
+    assert [p.get("data-p") for p in out.iter("p")] == ["s0.0", "s1.0", "s2.0"]
+    assert own_text(out.find(".//p[@data-p='s2.0']")) == "La note dit le produit make-\u2060book."
 
 
 def test_keep_words_wraps_the_occurrence_asked_for():
     source = "<html><body><p>un test, deux tests, un test encore et la fin.</p></body></html>"
-    out = html.document_fromstring(keep_words(source, frozenset({Kept("0", "test", 1)})))
+    out = html.document_fromstring(keep_words(source, frozenset({Kept("s0.0", "test", 1)})))
     p = out.find(".//p")
     assert [s.text for s in p.find_class("kept-word")] == [" test", " fin."]
     assert html.tostring(p, encoding="unicode").count("un test") == 1  # the first left free
@@ -352,3 +353,15 @@ def test_what_is_left_is_said_page_by_page():
     assert left_note([], ["1"]) is None
     assert left_note(left, ["i", "1", "2"]) == \
         "hyphenation left as laid out: p. 2 « stratégique » (the foot of a recto)"
+
+
+def test_paragraphs_are_numbered_within_their_section():
+    """A paragraph's number does not move when an earlier chapter gains one: the pieces of
+    the PDF that follow keep their HTML, so their layout."""
+    chapters = ('<section id="c1"><p>Un.</p>{extra}</section>'
+                '<section id="c2"><p>Deux.</p><p>Trois.</p></section>')
+    numbered = [html.document_fromstring(keep_words(
+        f"<html><body>{chapters.format(extra=extra)}</body></html>"))
+        for extra in ("", "<p>Ajouté.</p>")]
+    assert [[p.get("data-p") for p in doc.iter("p")] for doc in numbered] == [
+        ["c1.0", "c2.0", "c2.1"], ["c1.0", "c1.1", "c2.0", "c2.1"]]

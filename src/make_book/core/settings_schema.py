@@ -395,7 +395,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
         Key("variant", (str,), parse=str.lower, allowed=PDF_VARIANTS, default_text="none",
             description="A PDF standard to follow: PDF/A-3b for archives, PDF/UA-1 for "
             "accessibility (in any case).", example='"pdf/ua-1"'),
-        Key("layout", (str,), parse=str.lower, allowed=("pieces", "whole"), default="whole",
+        Key("layout", (str,), parse=str.lower, allowed=("pieces", "whole"), default="pieces",
             description='How the PDFs are laid out: "pieces", each chapter (and part page, '
             "and front or back matter item) on its own, side by side on every core, a "
             'rebuild laying out only what changed; "whole", the edition as one document.',

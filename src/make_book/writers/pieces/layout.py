@@ -34,6 +34,7 @@ from make_book.core.artifacts import Artifact
 from make_book.core.editions import Edition, back_matter
 from make_book.core.log import log
 from make_book.core.model import Book
+from make_book.core.store import state_dir
 from make_book.core.workers import die_with, worker_count
 from make_book.writers import pdf
 from make_book.writers.context import BuildContext
@@ -68,7 +69,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     del inputs  # a PDF builds on no other output
     store = ctx.cache / "pieces"
     store.mkdir(parents=True, exist_ok=True)
-    history = _History.load(store, edition)
+    history = _History.load(state_dir(book.root), edition)
     variant = book.config.pdf.variant
     worker.SETTING = worker.Setting(
         book.root, font_files(book), ctx.epoch, edition.identifier.encode(),
@@ -92,9 +93,11 @@ class _History:
         self.data = data
 
     @classmethod
-    def load(cls, store: Path, edition: Edition) -> _History:
+    def load(cls, state: Path, edition: Edition) -> _History:
+        """The project's record of the edition's last build (in its own state folder, not
+        the content cache that other books may share): empty when there is none."""
         name = hashlib.sha256(edition.identifier.encode()).hexdigest()[:20]
-        path = store / f"history-{name}.json"
+        path = state / "pieces" / f"history-{name}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -127,6 +130,7 @@ class _History:
                       for key, piece in zip(keys, pieces, strict=True)},
             "kept": sorted(dataclasses.astuple(k) for k in rounds.kept),
             "pages": rounds.pages, "gutter": rounds.gutter, "laid_out": rounds.laid}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.data, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.path)
@@ -242,8 +246,8 @@ class _Rounds:
 def _foreign(unit: Unit) -> str:
     """The unit's HTML with its links to other units written to FOREIGN:id."""
     source = unit.source
-    for target in unit.targets:
-        source = source.replace(f'href="#{target}"', f'href="{FOREIGN}{target}"')
+    for name in unit.names:
+        source = source.replace(f'href="#{name}"', f'href="{FOREIGN}{name}"')
     return source
 
 
@@ -347,7 +351,7 @@ def _write_files(book: Book, edition: Edition, ctx: BuildContext, units: list[Un
     # The metadata of this build (its dates) comes from the filler: the units may have been
     # drawn by an earlier one.
     assemble([Part(filler.print_pdf, []), *parts], printed, fonts, printed_labels,
-             [(p.bookmarks, p.height) for p in printed_pages.pages], tagged=False)
+             [(p.bookmarks, p.height) for p in printed_pages.pages], tagged=True)
     cover = _cover(book, edition, ctx)
     screen_parts = [Part(cover, [0])]
     shown = [pdf.locale(book)["cover"]]
@@ -365,6 +369,7 @@ def _write_files(book: Book, edition: Edition, ctx: BuildContext, units: list[Un
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
     assemble([Part(filler.screen_pdf, []), *screen_parts], screen, fonts, shown, marks,
              tagged=True)
+    cover.unlink()  # a part of the screen PDF, not an output
     log.debug(f"pieces: {edition.key}: {len(rounds.laid)} units laid out")
     return [Artifact(edition.key, "pdf", "print", printed, len(printed_pages.pages), breaks,
                      notes),
@@ -386,7 +391,7 @@ def _cover(book: Book, edition: Edition, ctx: BuildContext) -> Path:
     return path
 
 
-def laid_out(cache: Path, edition: Edition) -> list[str]:
-    """The keys of the units the last build of `edition` laid out (a unit's key is its
-    first element's id: the chapter's, the part's)."""
-    return list(_History.load(cache / "pieces", edition).data.get("laid_out", []))
+def laid_out(root: Path, edition: Edition) -> list[str]:
+    """The keys of the units the last build of `edition` in project `root` laid out (a
+    unit's key is its first element's id: the chapter's, the part's)."""
+    return list(_History.load(state_dir(root), edition).data.get("laid_out", []))

@@ -46,14 +46,17 @@ def merge_structure(target: pikepdf.Pdf, parts: list[StructPart]) -> None:
     if not tagged:
         return
     root = target.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    parent_tree = pikepdf.NumberTree.new(target)
+    # As WeasyPrint numbers them: page n is number n, the annotations come after the pages;
+    # written as one flat /Nums array, as WeasyPrint writes it.
+    parent_tree: dict[int, pikepdf.Object] = {}
+    index_of = {page.objgen: n for n, page in enumerate(target.pages)}
     tops: list[pikepdf.Object] = []  # the root's kids
     document: pikepdf.Object | None = None
     role_map: dict[str, pikepdf.Object] = {}
     class_map: dict[str, pikepdf.Object] = {}
     ids: dict[str, pikepdf.Object] = {}
     numbered: set[ObjGen] = set()  # the target's pages given their new /StructParents
-    next_key = 0  # the parent tree's
+    next_key = len(target.pages)  # the next annotation's
     for part in tagged:
         pages, annots = _placed(target, part)
         tree = target.copy_foreign(part.pdf.Root.StructTreeRoot)
@@ -82,7 +85,8 @@ def merge_structure(target: pikepdf.Pdf, parts: list[StructPart]) -> None:
         for page in pages.values():
             if page.objgen not in numbered:
                 numbered.add(page.objgen)
-                next_key = _renumber(page, old, replaced, kept, parent_tree, next_key)
+                next_key = _renumber(page, index_of[page.objgen], old, replaced, kept,
+                                     parent_tree, next_key)
         for name, value in roles.items():
             role_map.setdefault(name, value)
         for name, value in tree.get("/ClassMap", Dictionary()).items():
@@ -93,10 +97,11 @@ def merge_structure(target: pikepdf.Pdf, parts: list[StructPart]) -> None:
                     ids.setdefault(name, replaced.get(element.objgen, element))
     for page in target.pages:
         if page.objgen not in numbered:  # in no part: no number is its (nothing in `old`)
-            _renumber(page.obj, {}, {}, set(), parent_tree, next_key)
+            _renumber(page.obj, index_of[page.objgen], {}, {}, set(), parent_tree, next_key)
     root.K = Array(tops)
-    root.ParentTree = parent_tree.obj
-    root.ParentTreeNextKey = next_key
+    root.ParentTree = target.make_indirect(Dictionary(Nums=Array(
+        [item for key in sorted(parent_tree) for item in (key, parent_tree[key])])))
+    root.ParentTreeNextKey = max(parent_tree, default=-1) + 1
     if role_map:
         root.RoleMap = Dictionary(role_map)
     if class_map:
@@ -115,25 +120,30 @@ def merge_structure(target: pikepdf.Pdf, parts: list[StructPart]) -> None:
             target.Root[key] = copied(target, tagged[0].pdf.Root[key])
 
 
-def _renumber(page: pikepdf.Object, old: dict[int, pikepdf.Object],
-              replaced: dict[ObjGen, pikepdf.Object], kept: set[ObjGen],
-              parent_tree: pikepdf.NumberTree, key: int) -> int:
-    """Give `page` and its annotations the numbers from `key` on in `parent_tree`, with
-    the entries their numbers had in `old`, the part's parent tree; the next key."""
+def _renumber(page: pikepdf.Object, number: int, old: dict[int, pikepdf.Object],
+               replaced: dict[ObjGen, pikepdf.Object], kept: set[ObjGen],
+               parent_tree: dict[int, pikepdf.Object], key: int) -> int:
+    """Give `page` the number `number` and its annotations the numbers from `key` on in
+    `parent_tree`, with the entries their numbers had in `old`, the part's parent tree;
+    the next annotation's key."""
     holders = [(page, "/StructParents")] + [
         (annot, "/StructParent") for annot in page.get("/Annots", [])
         if isinstance(annot, Dictionary)]
     for holder, name in holders:
         if name not in holder:
             continue
-        number = int(holder[name])
-        entry = _entry(old[number], replaced, kept) if number in old else None
+        was = int(holder[name])
+        entry = _entry(old[was], replaced, kept) if was in old else None
         if entry is None:
             del holder[name]  # a stale number: better none than another page's elements
             continue
-        parent_tree[key] = entry
-        holder[name] = key
-        key += 1
+        if holder is page:
+            parent_tree[number] = entry
+            holder[name] = number
+        else:
+            parent_tree[key] = entry
+            holder[name] = key
+            key += 1
     return key
 
 

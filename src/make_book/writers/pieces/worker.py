@@ -18,7 +18,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
 from make_book.writers.fetcher import BookFetcher
 from make_book.writers.hyphen_lines import REQUIRED, Defect, defects, page_lines, page_sides
-from make_book.writers.pieces.units import SENTINEL, SENTINEL_CSS
+from make_book.writers.pieces.units import SENTINEL_CSS
 from make_book.writers.printing import backgrounds_kept, date_document, stable_document_id
 from make_book.writers.screen import screen_layout
 
