@@ -246,7 +246,7 @@ class _Rounds:
 def _foreign(unit: Unit) -> str:
     """The unit's HTML with its links to other units written to FOREIGN:id."""
     source = unit.source
-    for name in unit.names:
+    for name in unit.targets:
         source = source.replace(f'href="#{name}"', f'href="{FOREIGN}{name}"')
     return source
 
