@@ -17,6 +17,7 @@ from weasyprint.document import Document
 
 from make_book.writers.pagination import roman_value
 from make_book.writers.pieces.fonts import merge_fonts
+from make_book.writers.pieces.shared import share_streams
 from make_book.writers.pieces.structure import StructPart, copied, merge_structure
 
 # A link to a place of another unit, which WeasyPrint (no such anchor in the unit) would
@@ -67,6 +68,7 @@ def assemble(parts: list[Part], out: Path, fonts: list[Path], labels: list[str],
     _outline(pdf, bookmarks)
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(_label_nums(labels)))
     merge_fonts(pdf, fonts)
+    share_streams(pdf)
     pdf.save(out, compress_streams=True, deterministic_id=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for source in opened:

@@ -29,8 +29,8 @@ def merge_fonts(pdf: pikepdf.Pdf, fonts: list[Path]) -> dict[str, int]:
     for path in fonts:
         originals.setdefault(_ps_name(path.read_bytes()), path)
     groups: dict[str, list[pikepdf.Dictionary]] = {}
-    # In page order: where two pieces disagree on a glyph's text the later one wins, as in
-    # one WeasyPrint document.
+    # In page order: where two pieces disagree on a glyph's text (a hyphen drawn for « - »
+    # and for « ‐ ») the first one drawn wins, as in one WeasyPrint document.
     ordered: dict[tuple[int, int], pikepdf.Dictionary] = {}
     for page in pdf.pages:
         for font in fonts_of(page.obj.get("/Resources"), set()):
@@ -65,7 +65,8 @@ def _merge(pdf: pikepdf.Pdf, group: list[pikepdf.Dictionary], original: Path) ->
     for font in group:
         widths.update(_widths(font.DescendantFonts[0].W))
         if "/ToUnicode" in font:
-            unicode.update(_to_unicode(font.ToUnicode))
+            for glyph, code in _to_unicode(font.ToUnicode).items():
+                unicode.setdefault(glyph, code)
     data = subset_font(original, sorted(set(widths) | set(unicode) | {0}))
     first = group[0]
     descendant = first.DescendantFonts[0]

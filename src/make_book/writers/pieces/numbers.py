@@ -44,49 +44,71 @@ def starts(known: list[Known | None]) -> list[int | None]:
     return found
 
 
-def body_index(units: list[Unit], known: list[Known | None], begin: list[int | None],
-               start: str | None) -> int | None:
-    """The page where the arabic folios begin (the unit holding `start`)."""
-    for unit, item, first in zip(units, known, begin, strict=True):
-        if start is not None and start in unit.ids:
-            if first is None or item is None:
-                return None
-            return first + item.anchors.get(start, 0)
-    return 0
-
-
-def label(page: int, body: int) -> str:
-    """A page's folio as printed: roman before the body, arabic from 1 there."""
-    return roman(page + 1).lower() if page < body else str(page - body + 1)
-
-
 def numbers(units: list[Unit], known: list[Known | None], start: str | None) -> list[Numbers]:
     """Every unit's numbers from what is known; a guess (count 1, label "00") stands for
-    what is not, and makes the numbers uncertain."""
+    what is not, and makes the numbers uncertain. A unit's numbers rest on the counts they
+    need alone: a folio of the body on the body's units before it (not the front matter's),
+    a label on the units before its target."""
     begin = starts(known)
-    body = body_index(units, known, begin, start)
     owner = {name: k for k, unit in enumerate(units) for name in unit.ids}
     first_body = next((k for k, unit in enumerate(units)
                        if start is not None and start in unit.ids), len(units))
     made = []
     for k, unit in enumerate(units):
-        sure = all(item is not None and item.certain for item in known[:k])
+        sure = True
         folio = None
         if k > first_body:  # the body's first unit resets the counter itself (pdf.FOLIOS)
-            folio = begin[k] - body + 1 if body is not None and begin[k] is not None else 0
+            offset = _in_body(known, first_body, k, start)
+            sure = offset is not None and _certain(known[first_body:k])
+            folio = offset + 1 if offset is not None else 0
         labels = []
         for target in unit.targets:
             j = owner.get(target)
             if j is None:
                 continue
-            item, first = known[j], begin[j]
-            if item is None or first is None or body is None:
+            item = known[j]
+            if item is not None and target not in item.anchors:
+                continue  # on no page (not shown): nothing to print
+            found = None if item is None else _label(known, begin, first_body, j, target,
+                                                     start)
+            if found is None:
                 labels.append((target, "00"))
                 sure = False
                 continue
-            if target not in item.anchors:  # on no page (not shown): nothing to print
-                continue
-            sure = sure and all(x is not None and x.certain for x in known[:j + 1])
-            labels.append((target, label(first + item.anchors[target], body)))
-        made.append(Numbers(folio, tuple(labels), sure and body is not None))
+            text, rests_on = found
+            sure = sure and _certain(rests_on)
+            labels.append((target, text))
+        made.append(Numbers(folio, tuple(labels), sure))
     return made
+
+
+def _certain(known: list[Known | None]) -> bool:
+    return all(item is not None and item.certain for item in known)
+
+
+def _in_body(known: list[Known | None], first_body: int, k: int,
+             start: str | None) -> int | None:
+    """How many pages of the body come before unit k's first (None: a count is unknown)."""
+    counts = known[first_body:k]
+    if any(item is None for item in counts):
+        return None
+    opening = known[first_body].anchors.get(start or "", 0)  # type: ignore[union-attr]
+    return sum(item.count + item.count % 2 for item in counts) - opening  # type: ignore[union-attr]
+
+
+def _label(known: list[Known | None], begin: list[int | None], first_body: int, j: int,
+           target: str, start: str | None) -> tuple[str, list[Known | None]] | None:
+    """The folio of the page holding `target` (in unit j) and the knowledge it rests on:
+    roman before the body, arabic from 1 where it starts; None when it is not known."""
+    item = known[j]
+    assert item is not None
+    if j >= first_body:
+        offset = _in_body(known, first_body, j, start)
+        if offset is None:
+            return None
+        if offset + item.anchors[target] >= 0:
+            return str(offset + item.anchors[target] + 1), known[first_body:j + 1]
+    first = begin[j]
+    if first is None:
+        return None
+    return roman(first + item.anchors[target] + 1).lower(), known[:j + 1]

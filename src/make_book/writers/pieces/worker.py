@@ -33,11 +33,13 @@ class Setting:
     identifier: bytes
     print_options: dict[str, Any]
     screen_options: dict[str, Any]
+    # Made in each process on first use: one per edition's job, as writers/pdf has one per
+    # build (a configuration kept from another book would keep that book's @font-face).
+    font_config: Any = None
 
 
 # Set by the PDF job before it forks its workers (see layout.py).
 SETTING: Setting | None = None
-_FONT_CONFIG: Any = None
 
 
 @dataclass
@@ -76,16 +78,15 @@ class Piece:
 def lay_out(source: str, out: Path | None) -> Piece:
     """Lay out one unit; when `out` is a path stem, write `<out>.print.pdf` and
     `<out>.screen.pdf` of it."""
-    global _FONT_CONFIG  # noqa: PLW0603 - one font configuration per worker process
     setting = SETTING
     assert setting is not None, "the PDF job sets SETTING before it lays out units"
-    if _FONT_CONFIG is None:
+    if setting.font_config is None:
         from weasyprint.text.fonts import FontConfiguration
 
-        _FONT_CONFIG = FontConfiguration()
+        setting.font_config = FontConfiguration()
     fetcher = BookFetcher(setting.root, setting.fonts)
     document = HTML(string=source, base_url=str(setting.root), url_fetcher=fetcher).render(
-        font_config=_FONT_CONFIG, stylesheets=[CSS(string=SENTINEL_CSS)],
+        font_config=setting.font_config, stylesheets=[CSS(string=SENTINEL_CSS)],
         presentational_hints=True)
     document = _trimmed(document)
     found = defects(page_lines(document), page_sides(document))
