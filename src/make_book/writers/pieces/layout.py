@@ -159,40 +159,57 @@ class _Rounds:
         self.gutter = history.gutter
         self.laid: list[str] = []  # the units laid out by this build, by key
         self.drawn: dict[str, worker.Piece] = {}  # job key → piece, of this build
+        self.seen: dict[str, Known] = {}  # unit key → its last layout of this build
+        self.passes = 0  # of hyphenation: rounds that added words to keep whole
+        self.indexed = False
 
     def run(self, pool: ProcessPoolExecutor | None, indexed: bool
             ) -> tuple[list[Unit], list[worker.Piece], dict[str, BlockRef]]:
-        passes = 0
+        self.indexed = indexed
         for _round in range(MAX_ROUNDS):
             anchors: dict[str, BlockRef] = {}
             source = pdf.render_html(self.book, self.edition, self.ctx, anchors,
                                      self.pages, self.gutter, self.kept)
             units = self.units = cut(source)
             rules = counter_rules(source)
-            pieces = self._lay_out(units, rules, pool)
-            if pieces is None:
+            laid = self._lay_out(units, rules, pool)
+            if laid is None:
                 continue  # some numbers were guesses: the next round knows more
-            total = sum(p.count + p.count % 2 for p in pieces[:-1]) + pieces[-1].count
-            gutter, _note = gutter_css(self.book, total + 1)
-            new = {d.kept for p in pieces for d in p.required if d.kept is not None} - self.kept
-            fix = passes < HYPHEN_PASSES and bool(new)
-            wanted = (anchor_pages(_virtual(pieces), self.start) if indexed else None)
-            if gutter == self.gutter and not fix and wanted == self.pages:
+            pieces, complete = laid
+            gutter, new, wanted = self._next(pieces)
+            if complete and gutter == self.gutter and not new and wanted == self.pages:
                 log.debug(f"pieces: {len(units)} units, {len(self.laid)} laid out")
                 return units, pieces, anchors
-            if fix:  # only the required defects' words: a unit without any is left alone
-                self.kept, passes = self.kept | new, passes + 1
+            if new:  # only the required defects' words: a unit without any is left alone
+                self.kept, self.passes = self.kept | new, self.passes + 1
             self.gutter, self.pages = gutter, wanted
         raise RuntimeError(f"the PDF of {self.edition.key} did not settle in {MAX_ROUNDS} "
                            "rounds of layout")
 
-    def _lay_out(self, units: list[Unit], rules: list[object],
-                 pool: ProcessPoolExecutor | None) -> list[worker.Piece] | None:
-        """Every unit laid out once its numbers are certain; None when a guess was made."""
+    def _next(self, pieces: list[worker.Piece]
+              ) -> tuple[str | None, frozenset[Kept], dict[str, int] | None]:
+        """What the next round's source would be made with, from these layouts: the gutter
+        for their page count, the words to keep whole they ask for (none after
+        HYPHEN_PASSES), the index's pages."""
+        total = sum(p.count + p.count % 2 for p in pieces[:-1]) + pieces[-1].count
+        gutter, _note = gutter_css(self.book, total + 1)
+        new = frozenset({d.kept for p in pieces for d in p.required
+                         if d.kept is not None} - self.kept)
+        if self.passes >= HYPHEN_PASSES:
+            new = frozenset()
+        wanted = anchor_pages(_virtual(pieces), self.start) if self.indexed else None
+        return gutter, new, wanted
+
+    def _lay_out(self, units: list[Unit], rules: list[object], pool: ProcessPoolExecutor | None
+                 ) -> tuple[list[worker.Piece], bool] | None:
+        """Every unit laid out once its numbers are certain, and the pieces (None: a guess
+        was made). Once every count is known, a round whose gutter, kept words or index
+        pages would change stops before drawing (False: not every piece is drawn)."""
         known: list[Known | None] = [None] * len(units)
         pieces: list[worker.Piece | None] = [None] * len(units)
+        drawn = [False] * len(units)
         for _step in range(MAX_ROUNDS):
-            guessed = [self.history.known(u) for u in units]
+            guessed = [self.seen.get(u.key) or self.history.known(u) for u in units]
             best = [k if k is not None else g for k, g in zip(known, guessed, strict=True)]
             wanted = numbers(units, best, self.start)
             jobs: dict[int, tuple[str, str, bool]] = {}
@@ -203,19 +220,26 @@ class _Rounds:
                 piece = self.drawn.get(key) or _stored(self.store, key)
                 if piece is not None:
                     self.drawn[key] = pieces[k] = piece
+                    drawn[k] = True
                     known[k] = Known(piece.count, _anchors(piece, self._wanted(units)), True)
                 elif known[k] is None or nums.certain:
                     jobs[k] = (source, key, nums.certain)
             if not jobs:
-                if all(p is not None for p in pieces):
-                    return pieces  # type: ignore[return-value]
+                if all(drawn):
+                    return pieces, True  # type: ignore[return-value]
                 return None
             for k, piece in self._run(jobs, pool).items():
-                source, key, drawn = jobs[k]
+                source, key, draw = jobs[k]
                 known[k] = Known(piece.count, _anchors(piece, self._wanted(units)), True)
-                if drawn:
-                    self.drawn[key] = pieces[k] = piece
+                self.seen[units[k].key] = known[k]  # type: ignore[assignment]
+                pieces[k], drawn[k] = piece, draw
+                if draw:
+                    self.drawn[key] = piece
                     _store(self.store, key, piece)
+            if not all(drawn) and all(p is not None for p in pieces):
+                gutter, new, pages = self._next(pieces)  # type: ignore[arg-type]
+                if gutter != self.gutter or new or pages != self.pages:
+                    return pieces, False  # type: ignore[return-value]
         return None
 
     def _run(self, jobs: dict[int, tuple[str, str, bool]],
