@@ -36,10 +36,10 @@ class Part:
 
 def assemble(parts: list[Part], out: Path, fonts: list[Path], labels: list[str],
              bookmarks: list[tuple[list[Any], float]], tagged: bool,
-             meta_from: int = 0) -> None:
+             meta_from: int = 0, cache: Path | None = None) -> None:
     """Write `out`: the pages of `parts` in order; `labels` the label of each page,
     `bookmarks` each page's WeasyPrint bookmarks and height (for the outline), metadata and
-    standard from parts[meta_from]."""
+    standard from parts[meta_from]; the merged fonts kept in `cache`."""
     pdf = pikepdf.Pdf.new()
     opened = [pikepdf.open(part.path) for part in parts]
     dests: dict[str, pikepdf.Array] = {}
@@ -67,7 +67,7 @@ def assemble(parts: list[Part], out: Path, fonts: list[Path], labels: list[str],
     pdf.Root.Names = pdf.make_indirect(pikepdf.Dictionary(Dests=tree.obj))
     _outline(pdf, bookmarks)
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(_label_nums(labels)))
-    merge_fonts(pdf, fonts)
+    merge_fonts(pdf, fonts, cache)
     share_streams(pdf)
     pdf.save(out, compress_streams=True, deterministic_id=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)

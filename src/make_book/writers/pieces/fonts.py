@@ -9,22 +9,31 @@ every page at the one font left.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 from pathlib import Path
 
 import pikepdf
-from fontTools import subset
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 # WeasyPrint writes its ToUnicode maps as bfchar lines: <glyph> <utf-16be>.
 BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
 PROGRAMS = ("/FontFile3", "/FontFile2", "/FontFile")
+# The tables WeasyPrint drops from the subsets it embeds: a PDF draws glyphs, it shapes none.
+DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
+           b"PCLT", b"SVG ")
+# Part of a merged subset's cache key: bump it when subset_font cuts differently.
+RECIPE = "merged-1"
 
 
-def merge_fonts(pdf: pikepdf.Pdf, fonts: list[Path]) -> dict[str, int]:
+def merge_fonts(pdf: pikepdf.Pdf, fonts: list[Path], cache: Path | None = None
+                ) -> dict[str, int]:
     """Replaces every group of subsets of one of `fonts` by a single font; returns, per font
-    (its PostScript name), how many subsets it replaced."""
+    (its PostScript name), how many subsets it replaced. Merged subsets are kept in `cache`
+    (a folder) when given: the screen PDF and a rebuild that brings no new glyph reuse them."""
     originals: dict[str, Path] = {}
     for path in fonts:
         originals.setdefault(_ps_name(path.read_bytes()), path)
@@ -48,7 +57,7 @@ def merge_fonts(pdf: pikepdf.Pdf, fonts: list[Path]) -> dict[str, int]:
     canonical: dict[tuple[int, int], pikepdf.Object] = {}
     for name, group in groups.items():
         if len(group) > 1:
-            _merge(pdf, group, originals[name])
+            _merge(pdf, group, originals[name], cache)
         for font in group:
             canonical[font.objgen] = group[0]
         replaced[name] = len(group)
@@ -57,7 +66,8 @@ def merge_fonts(pdf: pikepdf.Pdf, fonts: list[Path]) -> dict[str, int]:
     return replaced
 
 
-def _merge(pdf: pikepdf.Pdf, group: list[pikepdf.Dictionary], original: Path) -> None:
+def _merge(pdf: pikepdf.Pdf, group: list[pikepdf.Dictionary], original: Path,
+           cache: Path | None) -> None:
     """Makes the group's first font the subset of `original` holding every glyph of the
     group, with their widths and text."""
     widths: dict[int, float] = {}
@@ -67,7 +77,7 @@ def _merge(pdf: pikepdf.Pdf, group: list[pikepdf.Dictionary], original: Path) ->
         if "/ToUnicode" in font:
             for glyph, code in _to_unicode(font.ToUnicode).items():
                 unicode.setdefault(glyph, code)
-    data = subset_font(original, sorted(set(widths) | set(unicode) | {0}))
+    data = _cached_subset(original, sorted(set(widths) | set(unicode) | {0}), cache)
     first = group[0]
     descendant = first.DescendantFonts[0]
     key, _old = program(descendant.FontDescriptor)  # type: ignore[misc]
@@ -101,19 +111,43 @@ def fonts_of(resources: object, seen: set[tuple[int, int]]) -> list[pikepdf.Dict
     return found
 
 
-def subset_font(path: Path, glyphs: list[int]) -> bytes:
-    """The font file cut down to `glyphs`, kept at their glyph ids, as WeasyPrint's fontTools
-    subsetting does (no layout tables, desubroutinised, no hinting)."""
-    options = subset.Options(retain_gids=True, passthrough_tables=True,
-                             ignore_missing_glyphs=True, hinting=False, desubroutinize=True)
-    options.drop_tables += ["GSUB", "GPOS", "SVG ", "BASE", "DSIG", "JSTF", "LTSH", "PCLT"]
-    font = TTFont(path)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=glyphs)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+def _cached_subset(path: Path, glyphs: list[int], cache: Path | None) -> bytes:
+    """subset_font's result, from `cache` when it holds it (keyed by the font's bytes, the
+    glyphs and HarfBuzz's version)."""
+    if cache is None:
+        return subset_font(path, glyphs)
+    source = path.read_bytes()
+    key = hashlib.sha256(b"\0".join([
+        RECIPE.encode(), hb.__version__.encode(), hashlib.sha256(source).digest(),
+        ",".join(map(str, glyphs)).encode()])).hexdigest()[:32]
+    kept = cache / f"{key}.font"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    data = subset_font(path, glyphs, source)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = kept.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, kept)  # two jobs writing the same subset write the same bytes
+    return data
+
+
+def subset_font(path: Path, glyphs: list[int], data: bytes | None = None) -> bytes:
+    """The font file (`data`, read from `path` when not given) cut down to `glyphs`, kept
+    at their glyph ids, as WeasyPrint cuts the subsets it embeds: HarfBuzz's subsetter, no
+    layout tables, desubroutinised, no hinting (fontTools' subsetter took about 0.8 s a
+    face, most of it reading the layout tables it then drops)."""
+    face = hb.Face(hb.Blob(data if data is not None else path.read_bytes()))
+    request = hb.SubsetInput()
+    request.glyph_set.update(glyphs)
+    request.drop_table_tag_set.update(int.from_bytes(tag, "big") for tag in DROPPED)
+    request.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
+                     | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING)
+    cut = hb.subset(face, request)
+    if cut is None:
+        raise ValueError(f"{path.name}: HarfBuzz could not subset the font")
+    return cut.blob.data
 
 
 def _ps_name(data: bytes) -> str:
