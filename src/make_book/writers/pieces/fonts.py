@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from pathlib import Path
 
 import pikepdf
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
+
+from make_book.core.store import ContentCache
 
 # WeasyPrint writes its ToUnicode maps as bfchar lines: <glyph> <utf-16be>.
 BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
@@ -32,8 +33,9 @@ RECIPE = "merged-1"
 def merge_fonts(pdf: pikepdf.Pdf, fonts: list[Path], cache: Path | None = None
                 ) -> dict[str, int]:
     """Replaces every group of subsets of one of `fonts` by a single font; returns, per font
-    (its PostScript name), how many subsets it replaced. Merged subsets are kept in `cache`
-    (a folder) when given: the screen PDF and a rebuild that brings no new glyph reuse them."""
+    (its PostScript name), how many subsets it replaced. Merged subsets are kept in the
+    content cache in folder `cache` when given: the screen PDF and a rebuild that brings no
+    new glyph reuse them."""
     originals: dict[str, Path] = {}
     for path in fonts:
         originals.setdefault(_ps_name(path.read_bytes()), path)
@@ -112,25 +114,16 @@ def fonts_of(resources: object, seen: set[tuple[int, int]]) -> list[pikepdf.Dict
 
 
 def _cached_subset(path: Path, glyphs: list[int], cache: Path | None) -> bytes:
-    """subset_font's result, from `cache` when it holds it (keyed by the font's bytes, the
-    glyphs and HarfBuzz's version)."""
+    """subset_font's result, from the content cache in folder `cache` when it holds it
+    (keyed by the font's bytes, the glyphs and HarfBuzz's version)."""
     if cache is None:
         return subset_font(path, glyphs)
     source = path.read_bytes()
     key = hashlib.sha256(b"\0".join([
         RECIPE.encode(), hb.__version__.encode(), hashlib.sha256(source).digest(),
         ",".join(map(str, glyphs)).encode()])).hexdigest()[:32]
-    kept = cache / f"{key}.font"
-    try:
-        return kept.read_bytes()
-    except OSError:
-        pass
-    data = subset_font(path, glyphs, source)
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = kept.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, kept)  # two jobs writing the same subset write the same bytes
-    return data
+    return ContentCache(cache).bytes("merged-fonts", f"{path.stem}-{key}{path.suffix.lower()}",
+                                     lambda: subset_font(path, glyphs, source))
 
 
 def subset_font(path: Path, glyphs: list[int], data: bytes | None = None) -> bytes:

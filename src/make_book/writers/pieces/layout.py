@@ -376,7 +376,7 @@ def _write_files(book: Book, edition: Edition, ctx: BuildContext, units: list[Un
     # drawn by an earlier one.
     assemble([Part(filler.print_pdf, []), *parts], printed, fonts, printed_labels,
              [(p.bookmarks, p.height) for p in printed_pages.pages], tagged=True,
-             cache=ctx.cache / "pieces" / "fonts")
+             cache=ctx.cache)
     cover = _cover(book, edition, ctx)
     screen_parts = [Part(cover, [0])]
     shown = [pdf.locale(book)["cover"]]
@@ -393,7 +393,7 @@ def _write_files(book: Book, edition: Edition, ctx: BuildContext, units: list[Un
         at += piece.count % 2
     screen = ctx.staging / f"{edition.slug}-screen.pdf"
     assemble([Part(filler.screen_pdf, []), *screen_parts], screen, fonts, shown, marks,
-             tagged=True, cache=ctx.cache / "pieces" / "fonts")
+             tagged=True, cache=ctx.cache)
     cover.unlink()  # a part of the screen PDF, not an output
     log.debug(f"pieces: {edition.key}: {len(rounds.laid)} units laid out")
     return [Artifact(edition.key, "pdf", "print", printed, len(printed_pages.pages), breaks,
