@@ -22,43 +22,83 @@ _C2 = (0.03 * 255) ** 2
 
 
 def _luma(im: PILImage.Image) -> np.ndarray:
-    """The picture's luma (ITU-R BT.601, as JPEG codes it) as floats, transparency on white."""
+    """The picture's luma (ITU-R BT.601, as JPEG codes it) as 8-bit integers, transparency
+    on white."""
     if im.mode in ("RGBA", "LA"):
         flat = PILImage.new("RGB", im.size, (255, 255, 255))
         flat.paste(im.convert("RGBA"), mask=im.convert("RGBA").getchannel("A"))
         im = flat
-    return np.asarray(im.convert("L"), dtype=np.float64)
+    return np.asarray(im.convert("L"))
 
 
-def _window_means(values: np.ndarray) -> np.ndarray:
-    """The mean of every WINDOW × WINDOW window lying wholly inside the array, through a
-    summed-area table (one pass, whatever the window)."""
-    table = np.pad(values, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+def _integers(shape: tuple[int, ...], top: int) -> type[np.signedinteger]:
+    """The integer type that every sum made from values of at most `top` fits in: int32
+    (half the memory traffic of int64) when it can hold them."""
+    height, width = shape
+    largest = max(height, WINDOW * width, WINDOW ** 4) * top * top
+    return np.int32 if largest < 2 ** 31 else np.int64
+
+
+def _window_sums(values: np.ndarray, kind: type[np.signedinteger]) -> np.ndarray:
+    """The sum of every WINDOW × WINDOW window lying wholly inside the array, exactly, in
+    integers of `kind`: seven shifted copies of the rows added (a running sum down the
+    columns is several times slower in numpy), then a running sum along each row."""
     w = WINDOW
-    sums = table[w:, w:] - table[:-w, w:] - table[w:, :-w] + table[:-w, :-w]
-    return sums / (w * w)
-
-
-def _maps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """SSIM's two factors over two luma arrays, window by window: the luminance term and the
-    contrast-structure term."""
-    mx, my = _window_means(x), _window_means(y)
-    # Unbiased variances and covariance, as scikit-image computes them.
-    n = WINDOW * WINDOW
-    correction = n / (n - 1)
-    vx = (_window_means(x * x) - mx * mx) * correction
-    vy = (_window_means(y * y) - my * my) * correction
-    cov = (_window_means(x * y) - mx * my) * correction
-    luminance = (2 * mx * my + _C1) / (mx * mx + my * my + _C1)
-    structure = (2 * cov + _C2) / (vx + vy + _C2)
-    return luminance, structure
+    rows = values.shape[0] - w + 1
+    down = values[:rows].astype(kind)
+    for k in range(1, w):
+        down += values[k:k + rows]
+    running = down.cumsum(1, dtype=kind)
+    sums = np.empty((rows, down.shape[1] - w + 1), kind)
+    sums[:, 0] = running[:, w - 1]
+    np.subtract(running[:, w:], running[:, :-w], out=sums[:, 1:])
+    return sums
 
 
 def _halve(values: np.ndarray) -> np.ndarray:
-    """The array at half its size, each value the mean of a 2 × 2 block."""
+    """The array at half its size, each value the sum of a 2 × 2 block (four times its
+    mean, so that the values stay exact integers)."""
     h, w = values.shape[0] // 2 * 2, values.shape[1] // 2 * 2
-    v = values[:h, :w]
-    return (v[0::2, 0::2] + v[1::2, 0::2] + v[0::2, 1::2] + v[1::2, 1::2]) / 4
+    v = values[:h, :w].astype(np.int64)
+    return v[0::2, 0::2] + v[1::2, 0::2] + v[0::2, 1::2] + v[1::2, 1::2]
+
+
+class _Level:
+    """One scale of a picture's luma, integers of at most `top` (255, times 4 at each
+    halving), with the window sums of its values and of their squares."""
+
+    def __init__(self, values: np.ndarray, top: int) -> None:
+        self.top = top
+        self.kind = _integers(values.shape, top)
+        self.values = values.astype(self.kind)
+        self.sums = _window_sums(self.values, self.kind)
+        self.squares = _window_sums(self.values * self.values, self.kind)
+
+    def structure(self, other: np.ndarray) -> np.ndarray:
+        """SSIM's contrast-structure term of `other` (of this scale and size) against
+        this level, window by window."""
+        y = other.astype(self.kind)
+        sx, sy = self.sums, _window_sums(y, self.kind)
+        n = WINDOW * WINDOW
+        # The unbiased variances and covariance (as scikit-image computes them) times
+        # n (n - 1) (top / 255)²: differences of exact integers, so that a flat window
+        # loses nothing to cancellation, made floats afterwards.
+        vx = (n * self.squares - sx * sx).astype(np.float32)
+        vy = (n * _window_sums(y * y, self.kind) - sy * sy).astype(np.float32)
+        cov = (n * _window_sums(self.values * y, self.kind) - sx * sy).astype(np.float32)
+        c2 = np.float32(_C2 * n * (n - 1) * (self.top / 255) ** 2)
+        return (2 * cov + c2) / (vx + vy + c2)
+
+    def luminance(self, other: np.ndarray) -> np.ndarray:
+        """SSIM's luminance term of `other` against this level, window by window."""
+        mean = np.float32(WINDOW * WINDOW * self.top / 255)
+        mx = self.sums.astype(np.float32) / mean
+        my = _window_sums(other.astype(self.kind), self.kind).astype(np.float32) / mean
+        return (2 * mx * my + _C1) / (mx * mx + my * my + _C1)
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean(dtype=np.float64))
 
 
 def _pair(reference: PILImage.Image, candidate: PILImage.Image
@@ -73,9 +113,9 @@ def ssim(reference: PILImage.Image, candidate: PILImage.Image) -> float:
     lower as structure is lost."""
     x, y = _pair(reference, candidate)
     if min(x.shape) < WINDOW:
-        return float(1 - np.abs(x - y).mean() / 255)
-    luminance, structure = _maps(x, y)
-    return float((luminance * structure).mean())
+        return 1 - _mean(np.abs(x.astype(np.int16) - y)) / 255
+    level = _Level(x, 255)
+    return _mean(level.luminance(y) * level.structure(y))
 
 
 # Wang, Simoncelli & Bovik's weights for the five scales of MS-SSIM (Asilomar 2003), finest
@@ -85,7 +125,7 @@ MS_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 
 class MultiScale:
     """A reference picture ready for MS-SSIM against many candidates: its luma at each scale,
-    with the window means of the luma and of its square, computed once. A JPEG quality search
+    with the window sums of the luma and of its square, computed once. A JPEG quality search
     compares one reference with half a dozen encodings of it."""
 
     def __init__(self, reference: PILImage.Image) -> None:
@@ -95,14 +135,16 @@ class MultiScale:
         while scales > 1 and min(x.shape) >> (scales - 1) < WINDOW:
             scales -= 1  # a small picture: as many halvings as it can take
         self.weights = np.array(MS_WEIGHTS[:scales]) / sum(MS_WEIGHTS[:scales])
-        self.levels: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.levels: list[_Level] = []
+        top = 255
         for level in range(scales):
             if min(x.shape) < WINDOW:
                 break
-            self.levels.append((x, _window_means(x), _window_means(x * x)))
+            self.levels.append(_Level(x, top))
             if level < scales - 1:
-                x = _halve(x)
-        self.coarse = x  # where a picture too small for a window is compared pixel by pixel
+                x, top = _halve(x), top * 4
+        # Where a picture too small for a window is compared pixel by pixel, in 8-bit units.
+        self.coarse, self.coarse_top = x, top
 
     def score(self, candidate: PILImage.Image) -> float:
         """MS-SSIM of the candidate (of the reference's size) against the reference."""
@@ -110,21 +152,14 @@ class MultiScale:
             raise ValueError(f"sizes differ: {self.size} and {candidate.size}")
         y = _luma(candidate)
         score = 1.0
-        n = WINDOW * WINDOW
-        correction = n / (n - 1)  # unbiased variances and covariance, as scikit-image's
-        for level, weight in enumerate(self.weights):
-            if level == len(self.levels):
-                return float(1 - np.abs(self.coarse - y).mean() / 255)
-            x, mx, xx = self.levels[level]
-            my = _window_means(y)
-            vx = (xx - mx * mx) * correction
-            vy = (_window_means(y * y) - my * my) * correction
-            cov = (_window_means(x * y) - mx * my) * correction
-            structure = (2 * cov + _C2) / (vx + vy + _C2)
-            score *= max(float(structure.mean()), 0.0) ** weight
-            if level == len(self.weights) - 1:
-                luminance = (2 * mx * my + _C1) / (mx * mx + my * my + _C1)
-                score *= max(float(luminance.mean()), 0.0) ** weight
+        for index, weight in enumerate(self.weights):
+            if index == len(self.levels):
+                difference = np.abs(self.coarse.astype(np.int64) - y)
+                return 1 - _mean(difference) / self.coarse_top
+            level = self.levels[index]
+            score *= max(_mean(level.structure(y)), 0.0) ** weight
+            if index == len(self.weights) - 1:
+                score *= max(_mean(level.luminance(y)), 0.0) ** weight
             else:
                 y = _halve(y)
         return float(score)
@@ -140,20 +175,28 @@ def ms_ssim(reference: PILImage.Image, candidate: PILImage.Image) -> float:
 def lowest_quality(im: PILImage.Image, target: float, encode: Callable[[int], bytes],
                    low: int = 30, high: int = 95) -> tuple[int, bytes]:
     """The lowest JPEG quality in [low, high] whose encoding of im (by `encode(quality)`)
-    reaches MS-SSIM `target` against im, with its bytes: a binary search, since the score
-    grows with the quality. When even `high` falls short, `high` is what is used."""
-    best: tuple[int, bytes] | None = None
-    highest = high
+    reaches MS-SSIM `target` against im, with its bytes: `low` tried first (a flat picture,
+    such as a drawn cover, reaches the target there: one encoding instead of six), then a
+    binary search above it, since the score grows with the quality. When even `high` falls
+    short, `high` is what is used."""
     reference = MultiScale(im)
+
+    def reaches(quality: int) -> bytes | None:
+        data = encode(quality)
+        with PILImage.open(io.BytesIO(data)) as decoded:
+            return data if reference.score(decoded) >= target else None
+
+    best = reaches(low)
+    if best is not None:
+        return low, best
+    found: tuple[int, bytes] | None = None
+    highest = high
+    low += 1
     while low <= high:
         middle = (low + high) // 2
-        data = encode(middle)
-        with PILImage.open(io.BytesIO(data)) as decoded:
-            score = reference.score(decoded)
-        if score >= target:
-            best, high = (middle, data), middle - 1
+        data = reaches(middle)
+        if data is not None:
+            found, high = (middle, data), middle - 1
         else:
             low = middle + 1
-    if best is None:
-        return highest, encode(highest)
-    return best
+    return found if found is not None else (highest, encode(highest))
