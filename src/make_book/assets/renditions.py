@@ -35,7 +35,7 @@ from make_book.core.log import log
 from make_book.core.model import Image
 from make_book.core.store import ContentCache
 
-VERSION = "1"  # bump when the pixels or bytes of a rendition change
+VERSION = "2"  # bump when the pixels or bytes of a rendition change
 # The libraries that make a rendition's bytes: a cache shared by machines must not hand one
 # Pillow's renditions to another.
 LIBRARIES = f"make-book {__version__}, Pillow {PIL.__version__}, numpy {numpy.__version__}"

@@ -18,6 +18,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
 from make_book.writers.fetcher import BookFetcher
 from make_book.writers.hyphen_lines import REQUIRED, Defect, defects, page_lines, page_sides
+from make_book.writers.pieces.sheets import parsed_once
 from make_book.writers.pieces.units import SENTINEL_CSS
 from make_book.writers.printing import backgrounds_kept, date_document, stable_document_id
 from make_book.writers.screen import screen_layout
@@ -36,6 +37,8 @@ class Setting:
     # Made in each process on first use: one per edition's job, as writers/pdf has one per
     # build (a configuration kept from another book would keep that book's @font-face).
     font_config: Any = None
+    # The stylesheets parsed with that configuration, in this process (sheets.py).
+    sheets: dict[Any, Any] = field(default_factory=dict)
 
 
 # Set by the PDF job before it forks its workers (see layout.py).
@@ -85,9 +88,11 @@ def lay_out(source: str, out: Path | None) -> Piece:
 
         setting.font_config = FontConfiguration()
     fetcher = BookFetcher(setting.root, setting.fonts)
-    document = HTML(string=source, base_url=str(setting.root), url_fetcher=fetcher).render(
-        font_config=setting.font_config, stylesheets=[CSS(string=SENTINEL_CSS)],
-        presentational_hints=True)
+    with parsed_once(setting.sheets):
+        document = HTML(string=source, base_url=str(setting.root),
+                        url_fetcher=fetcher).render(
+            font_config=setting.font_config, stylesheets=[CSS(string=SENTINEL_CSS)],
+            presentational_hints=True)
     document = _trimmed(document)
     found = defects(page_lines(document), page_sides(document))
     facts = [PageFacts(dict(page.anchors), list(page.bookmarks), page.height,
