@@ -4,8 +4,9 @@ would parse again for each unit and each round, a tenth of a second or more each
 
 WeasyPrint parses each `<style>` into a `CSS` object in `weasyprint.css.find_stylesheets`.
 While `parsed_once` is active, that module's `CSS` is a function that hands back the object
-parsed from the same text before, and gives the document what parsing it would have added
-to the document's shared collections: its page rules, counter styles and colour profiles.
+parsed from the same text before, and gives the document the counter styles and colour
+profiles that parsing it would have added to the document's (its page rules are its own: the
+cascade reads each sheet's).
 A stylesheet with cascade layers is parsed each time (the layers' order is the document's).
 """
 
@@ -27,7 +28,6 @@ LIMIT = 256
 class _Parsed:
     sheet: weasyprint.CSS
     font_config: Any
-    page_rules: list[Any]
     counter_styles: dict[str, Any]
     color_profiles: dict[str, Any]
 
@@ -52,7 +52,6 @@ def parsed_once(cache: dict[tuple[str, str | None, str | None], _Parsed]) -> Ite
         key = (string, options.get("base_url"), options.get("media_type"))
         known = cache.get(key)
         if known is not None and known.font_config is font_config:
-            page_rules.extend(known.page_rules)
             counter_style.update(known.counter_styles)
             color_profiles.update(known.color_profiles)
             return known.sheet
@@ -68,7 +67,7 @@ def parsed_once(cache: dict[tuple[str, str | None, str | None], _Parsed]) -> Ite
         sheet.page_rules = page_rules[rules:]
         if len(cache) >= LIMIT:
             cache.pop(next(iter(cache)))
-        cache[key] = _Parsed(sheet, font_config, sheet.page_rules,
+        cache[key] = _Parsed(sheet, font_config,
                              {k: counter_style[k] for k in set(counter_style) - counters},
                              {k: color_profiles[k] for k in set(color_profiles) - profiles})
         return sheet
