@@ -7,8 +7,11 @@ Rounds, until nothing moves (at most MAX_ROUNDS):
   index's pages, and cut into units (units.py);
 - each unit gets the numbers it prints of the others (numbers.py) from the page counts known:
   of this build's layouts, or of the last build's for a unit unchanged since; a unit whose
-  numbers are certain is laid out and drawn, one whose numbers are a guess only laid out,
-  for its page count; a unit laid out and drawn with the same HTML before is not laid out;
+  numbers are certain is laid out and drawn as soon as they are: a worker reports a unit's
+  count once it is laid out, before drawing it (schedule.py), so that the next unit is laid
+  out with its first folio while the last is drawn; a unit whose numbers rest on a count not
+  known yet (a forward reference) is laid out for its count alone, and only when no count
+  is on its way; a unit laid out and drawn with the same HTML before is not laid out;
 - the hyphenation defects the units report give the next round's words kept whole, in
   those units alone, and the laid-out pages give the index its pages.
 """
@@ -20,10 +23,7 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from multiprocessing import get_context
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -35,14 +35,13 @@ from make_book.core.editions import Edition, back_matter
 from make_book.core.log import log
 from make_book.core.model import Book
 from make_book.core.store import state_dir
-from make_book.core.workers import die_with, worker_count
 from make_book.writers import pdf
 from make_book.writers.context import BuildContext
 from make_book.writers.fetcher import BookFetcher
 from make_book.writers.hyphenation import Kept
 from make_book.writers.locators import anchor_pages
 from make_book.writers.pagination import BlockRef, folio_labels, page_starts
-from make_book.writers.pieces import worker
+from make_book.writers.pieces import schedule, worker
 from make_book.writers.pieces.assemble import FOREIGN, Part, assemble
 from make_book.writers.pieces.numbers import Known, numbers, starts
 from make_book.writers.pieces.units import (
@@ -77,9 +76,9 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     start = pdf.body_start(book, edition)
     indexed = any(c.role == "index" for c in back_matter(book, edition))
     rounds = _Rounds(book, edition, ctx, store, history, start)
-    with _pool() as pool:
-        units, pieces, anchors = rounds.run(pool, indexed)
-        filler = _filler(units[0], store, pool)
+    with schedule.workers() as crew:
+        units, pieces, anchors = rounds.run(crew, indexed)
+        filler = _filler(units[0], store, crew.pool)
     history.save([u.key for u in units], pieces, units, rounds)
     return _write_files(book, edition, ctx, units, pieces, anchors, filler, start, rounds)
 
@@ -163,7 +162,7 @@ class _Rounds:
         self.passes = 0  # of hyphenation: rounds that added words to keep whole
         self.indexed = False
 
-    def run(self, pool: ProcessPoolExecutor | None, indexed: bool
+    def run(self, crew: schedule.Workers, indexed: bool
             ) -> tuple[list[Unit], list[worker.Piece], dict[str, BlockRef]]:
         self.indexed = indexed
         for _round in range(MAX_ROUNDS):
@@ -172,7 +171,10 @@ class _Rounds:
                                      self.pages, self.gutter, self.kept)
             units = self.units = cut(source)
             rules = counter_rules(source)
-            laid = self._lay_out(units, rules, pool)
+            before = len(self.laid)
+            laid = self._lay_out(units, rules, crew)
+            log.debug(f"pieces: round {_round}: laid out {self.laid[before:]}, "
+                      f"{'numbers guessed' if laid is None else 'drawn' if laid[1] else 'not all drawn'}")
             if laid is None:
                 continue  # some numbers were guesses: the next round knows more
             pieces, complete = laid
@@ -200,60 +202,93 @@ class _Rounds:
         wanted = anchor_pages(_virtual(pieces), self.start) if self.indexed else None
         return gutter, new, wanted
 
-    def _lay_out(self, units: list[Unit], rules: list[object], pool: ProcessPoolExecutor | None
+    def _lay_out(self, units: list[Unit], rules: list[object], crew: schedule.Workers
                  ) -> tuple[list[worker.Piece], bool] | None:
-        """Every unit laid out once its numbers are certain, and the pieces (None: a guess
-        was made). Once every count is known, a round whose gutter, kept words or index
-        pages would change stops before drawing (False: not every piece is drawn)."""
+        """Every unit laid out and drawn with its true numbers, and the pieces (None: a guess
+        was made). Each count reported lets the units waiting on it go; a unit whose numbers
+        are a guess is laid out for its count alone, and only when no worker is laying out
+        anything whose count may make it certain. Once every count is known, a round whose
+        gutter, kept words or index pages would change stops before drawing (False: not
+        every piece is drawn)."""
         known: list[Known | None] = [None] * len(units)
         pieces: list[worker.Piece | None] = [None] * len(units)
-        drawn = [False] * len(units)
-        for _step in range(MAX_ROUNDS):
-            guessed = [self.seen.get(u.key) or self.history.known(u) for u in units]
-            best = [k if k is not None else g for k, g in zip(known, guessed, strict=True)]
-            wanted = numbers(units, best, self.start)
-            jobs: dict[int, tuple[str, str, bool]] = {}
-            for k, (unit, nums) in enumerate(zip(units, wanted, strict=True)):
-                source = with_css(_foreign(unit), numbers_css(
-                    rules, nums.folio, dict(nums.labels), FOREIGN))
-                key = self._key(source)
-                piece = self.drawn.get(key) or _stored(self.store, key)
-                if piece is not None:
-                    self.drawn[key] = pieces[k] = piece
-                    drawn[k] = True
-                    known[k] = Known(piece.count, _anchors(piece, self._wanted(units)), True)
-                elif known[k] is None or nums.certain:
-                    jobs[k] = (source, key, nums.certain)
-            if not jobs:
-                if all(drawn):
-                    return pieces, True  # type: ignore[return-value]
-                return None
-            for k, piece in self._run(jobs, pool).items():
-                source, key, draw = jobs[k]
-                known[k] = Known(piece.count, _anchors(piece, self._wanted(units)), True)
-                self.seen[units[k].key] = known[k]  # type: ignore[assignment]
-                pieces[k], drawn[k] = piece, draw
-                if draw:
-                    self.drawn[key] = piece
-                    _store(self.store, key, piece)
-            if not all(drawn) and all(p is not None for p in pieces):
-                gutter, new, pages = self._next(pieces)  # type: ignore[arg-type]
-                if gutter != self.gutter or new or pages != self.pages:
+        mine: dict[int, schedule.Job] = {}  # job number → job, in flight
+        counting: set[int] = set()  # the jobs whose count has not come back
+        mending: set[int] = set()  # units left undrawn: the next round mends them
+        stopping, budget = False, MAX_ROUNDS * len(units)
+        wanted_ids = self._wanted(units)
+        while True:
+            ready, unknown, final = self._jobs(units, rules, known, pieces, wanted_ids)
+            if all(final):
+                return [p for p in pieces if p is not None], True
+            running = {job.unit: job.key for job in mine.values()}
+            ready = [job for job in ready if running.get(job.unit) != job.key
+                     and job.unit not in mending]
+            unknown = [job for job in unknown if job.unit not in running]
+            if not stopping and budget > 0:
+                if crew.pool is None:  # one at a time, the certain ones first
+                    ready, unknown = ([], []) if mine else (
+                        ready[:1], [] if ready else unknown[:1])
+                elif counting or len(mine) + len(ready) >= crew.count:
+                    unknown = []
+                else:
+                    unknown = unknown[:1]
+                for job in sorted(ready, key=lambda j: -len(j.source)) + unknown:
+                    number = crew.submit(job, self.store)
+                    self.laid.append(units[job.unit].key)
+                    mine[number], budget = job, budget - 1
+                    counting.add(number)
+            if not mine:
+                if stopping or mending and all(p is not None for p in pieces):
                     return pieces, False  # type: ignore[return-value]
-        return None
+                return None
+            event = crew.next()
+            job = mine.get(event.job)
+            if job is None:
+                continue  # of a job another round gave up on
+            if event.job in counting:
+                counting.discard(event.job)
+                known[job.unit] = Known(event.piece.count,
+                                        _anchors(event.piece, wanted_ids), True)
+                self.seen[units[job.unit].key] = known[job.unit]  # type: ignore[assignment]
+            if event.counted:
+                continue
+            del mine[event.job]
+            pieces[job.unit] = event.piece
+            if job.draw and event.piece.print_pdf is None:
+                mending.add(job.unit)
+            elif job.draw:
+                self.drawn[job.key] = event.piece
+                _store(self.store, job.key, event.piece)
+            if not stopping and all(p is not None for p in pieces):
+                gutter, new, pages = self._next(pieces)  # type: ignore[arg-type]
+                stopping = gutter != self.gutter or bool(new) or pages != self.pages
 
-    def _run(self, jobs: dict[int, tuple[str, str, bool]],
-             pool: ProcessPoolExecutor | None) -> dict[int, worker.Piece]:
-        """Lay the jobs out, longest first (so that the last worker is not left with the
-        longest), in the pool or here."""
-        self.laid += [self.units[k].key for k in jobs]
-        order = sorted(jobs, key=lambda k: -len(jobs[k][0]))
-        calls = [(jobs[k][0], self.store / jobs[k][1] if jobs[k][2] else None) for k in order]
-        if pool is None:
-            results = [worker.lay_out(*call) for call in calls]
-        else:
-            results = list(pool.map(worker.lay_out, *zip(*calls, strict=True)))
-        return dict(zip(order, results, strict=True))
+    def _jobs(self, units: list[Unit], rules: list[object], known: list[Known | None],
+              pieces: list[worker.Piece | None], wanted_ids: set[str]
+              ) -> tuple[list[schedule.Job], list[schedule.Job], list[bool]]:
+        """From what is known: the units whose numbers are certain and not yet drawn with
+        them, those whose count is not known, and for each unit whether it is drawn with its
+        numbers (found in this build or the store: its piece put in `pieces`)."""
+        guessed = [self.seen.get(u.key) or self.history.known(u) for u in units]
+        best = [k if k is not None else g for k, g in zip(known, guessed, strict=True)]
+        ready, unknown, final = [], [], []
+        mend = self.kept if self.passes < HYPHEN_PASSES else None
+        for k, (unit, nums) in enumerate(zip(units, numbers(units, best, self.start),
+                                             strict=True)):
+            source = with_css(_foreign(unit), numbers_css(
+                rules, nums.folio, dict(nums.labels), FOREIGN))
+            key = self._key(source)
+            piece = self.drawn.get(key) or _stored(self.store, key)
+            final.append(piece is not None)
+            if piece is not None:
+                self.drawn[key] = pieces[k] = piece
+                known[k] = Known(piece.count, _anchors(piece, wanted_ids), True)
+            elif nums.certain:
+                ready.append(schedule.Job(k, source, key, True, mend))
+            elif known[k] is None:
+                unknown.append(schedule.Job(k, source, key, False))
+        return ready, unknown, final
 
     def _wanted(self, units: list[Unit]) -> set[str]:
         """The ids whose pages the numbers rest on: links' targets and the text's start."""
@@ -293,18 +328,6 @@ def _store(store: Path, key: str, piece: worker.Piece) -> None:
     tmp = store / f"{key}.facts.tmp"
     tmp.write_bytes(pickle.dumps(piece))
     os.replace(tmp, store / f"{key}.facts")
-
-
-@contextmanager
-def _pool() -> Iterator[ProcessPoolExecutor | None]:
-    """The worker processes, forked (they inherit worker.SETTING); none with one worker."""
-    count = worker_count()
-    if count <= 1:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork"),
-                             initializer=die_with, initargs=(os.getpid(),)) as pool:
-        yield pool
 
 
 def _filler(first: Unit, store: Path, pool: ProcessPoolExecutor | None) -> worker.Piece:

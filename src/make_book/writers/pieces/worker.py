@@ -18,6 +18,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
 from make_book.writers.fetcher import BookFetcher
 from make_book.writers.hyphen_lines import REQUIRED, Defect, defects, page_lines, page_sides
+from make_book.writers.hyphenation import Kept
 from make_book.writers.pieces.sheets import parsed_once
 from make_book.writers.pieces.units import SENTINEL_CSS
 from make_book.writers.printing import backgrounds_kept, date_document, stable_document_id
@@ -43,6 +44,8 @@ class Setting:
 
 # Set by the PDF job before it forks its workers (see layout.py).
 SETTING: Setting | None = None
+# Where a worker reports a unit's facts once laid out, before drawing it (schedule.py).
+COUNTED: Any = None
 
 
 @dataclass
@@ -78,9 +81,13 @@ class Piece:
         return [d for d in self.defects if d.kind in REQUIRED]
 
 
-def lay_out(source: str, out: Path | None) -> Piece:
+def lay_out(source: str, out: Path | None, job: int | None = None,
+            kept: frozenset[Kept] | None = None) -> Piece:
     """Lay out one unit; when `out` is a path stem, write `<out>.print.pdf` and
-    `<out>.screen.pdf` of it."""
+    `<out>.screen.pdf` of it, unless `kept` is given and the unit has a defect asking for a
+    word to be kept whole that is not in it (the next round lays it out again). With a job
+    number, its facts are reported on COUNTED as soon as it is laid out: the next unit's
+    numbers rest on its page count."""
     setting = SETTING
     assert setting is not None, "the PDF job sets SETTING before it lays out units"
     if setting.font_config is None:
@@ -99,7 +106,11 @@ def lay_out(source: str, out: Path | None) -> Piece:
                        page._page_box.page_type.blank)  # noqa: SLF001
              for page in document.pages]
     piece = Piece(facts, found)
-    if out is not None:
+    if job is not None and COUNTED is not None:
+        COUNTED.put((job, piece))
+    mended = kept is not None and any(d.kept is not None and d.kept not in kept
+                                      for d in piece.required)
+    if out is not None and not mended:
         _draw(document, setting, out, piece)
     return piece
 
