@@ -268,8 +268,9 @@ class _Rounds:
               pieces: list[worker.Piece | None], wanted_ids: set[str]
               ) -> tuple[list[schedule.Job], list[schedule.Job], list[bool]]:
         """From what is known: the units whose numbers are certain and not yet drawn with
-        them, those whose count is not known, and for each unit whether it is drawn with its
-        numbers (found in this build or the store: its piece put in `pieces`)."""
+        them, those whose count is not known (the body's first, in book order), and for each
+        unit whether it is drawn with its numbers (found in this build or the store: its
+        piece put in `pieces`)."""
         guessed = [self.seen.get(u.key) or self.history.known(u) for u in units]
         best = [k if k is not None else g for k, g in zip(known, guessed, strict=True)]
         ready, unknown, final = [], [], []
@@ -288,6 +289,9 @@ class _Rounds:
                 ready.append(schedule.Job(k, source, key, True, mend))
             elif known[k] is None:
                 unknown.append(schedule.Job(k, source, key, False))
+        # The body's counts first: its folios rest on them, the front matter's on its own.
+        first_body = next((k for k, u in enumerate(units) if self.start in u.ids), 0)
+        unknown.sort(key=lambda job: (job.unit < first_body, job.unit))
         return ready, unknown, final
 
     def _wanted(self, units: list[Unit]) -> set[str]:
