@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from make_book.build.pipeline import build
 from make_book.core.editions import Edition, editions
-from make_book.writers.pieces.layout import laid_out
+from make_book.writers.pieces.history import laid_out
 
 OMNIBUS = "essais-en-trois-parties.pdf"
 CHAPTER_1 = "manuscript/01-debut/01-premier.md"

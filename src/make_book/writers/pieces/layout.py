@@ -43,6 +43,7 @@ from make_book.writers.locators import anchor_pages
 from make_book.writers.pagination import BlockRef, folio_labels, page_starts
 from make_book.writers.pieces import schedule, worker
 from make_book.writers.pieces.assemble import FOREIGN, Part, assemble
+from make_book.writers.pieces.history import History, anchors_of
 from make_book.writers.pieces.numbers import Known, numbers, starts
 from make_book.writers.pieces.units import (
     SENTINEL_HTML,
@@ -68,7 +69,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     del inputs  # a PDF builds on no other output
     store = ctx.cache / "pieces"
     store.mkdir(parents=True, exist_ok=True)
-    history = _History.load(state_dir(book.root), edition)
+    history = History.load(state_dir(book.root), edition)
     variant = book.config.pdf.variant
     worker.SETTING = worker.Setting(
         book.root, font_files(book), ctx.epoch, edition.identifier.encode(),
@@ -79,77 +80,15 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     with schedule.workers() as crew:
         units, pieces, anchors = rounds.run(crew, indexed)
         filler = _filler(units[0], store, crew.pool)
-    history.save([u.key for u in units], pieces, units, rounds)
+    history.save([u.key for u in units], pieces, rounds._wanted(units), rounds)  # noqa: SLF001
     return _write_files(book, edition, ctx, units, pieces, anchors, filler, start, rounds)
-
-
-class _History:
-    """What the last build of this edition learnt: each unit's count and anchors (by the
-    unit's key), the words kept whole, the index's pages and the gutter."""
-
-    def __init__(self, path: Path, data: dict[str, object]):
-        self.path = path
-        self.data = data
-
-    @classmethod
-    def load(cls, state: Path, edition: Edition) -> _History:
-        """The project's record of the edition's last build (in its own state folder, not
-        the content cache that other books may share): empty when there is none."""
-        name = hashlib.sha256(edition.identifier.encode()).hexdigest()[:20]
-        path = state / "pieces" / f"history-{name}.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        return cls(path, data if isinstance(data, dict) else {})
-
-    def known(self, unit: Unit) -> Known | None:
-        entry = self.data.get("units", {}).get(unit.key)
-        if not isinstance(entry, dict):
-            return None
-        return Known(int(entry["count"]), dict(entry["anchors"]), certain=True)
-
-    @property
-    def kept(self) -> frozenset[Kept]:
-        return frozenset(Kept(*item) for item in self.data.get("kept", []))
-
-    @property
-    def pages(self) -> dict[str, int] | None:
-        return self.data.get("pages")
-
-    @property
-    def gutter(self) -> str:
-        return str(self.data.get("gutter", ""))
-
-    def save(self, keys: list[str], pieces: list[worker.Piece], units: list[Unit],
-             rounds: _Rounds) -> None:
-        wanted = rounds._wanted(units)  # noqa: SLF001 - the rounds' own notion
-        self.data = {
-            "units": {key: {"count": piece.count, "anchors": _anchors(piece, wanted)}
-                      for key, piece in zip(keys, pieces, strict=True)},
-            "kept": sorted(dataclasses.astuple(k) for k in rounds.kept),
-            "pages": rounds.pages, "gutter": rounds.gutter, "laid_out": rounds.laid}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
-
-
-def _anchors(piece: worker.Piece, wanted: set[str]) -> dict[str, int]:
-    """The page of the unit where each of `wanted` is (its first page, for a split box)."""
-    found: dict[str, int] = {}
-    for index, page in enumerate(piece.pages):
-        for name in page.anchors:
-            if name in wanted:
-                found.setdefault(name, index)
-    return found
 
 
 class _Rounds:
     """The rounds of one edition's layout (see the module's docstring)."""
 
     def __init__(self, book: Book, edition: Edition, ctx: BuildContext, store: Path,
-                 history: _History, start: str | None):
+                 history: History, start: str | None):
         self.book, self.edition, self.ctx, self.store = book, edition, ctx, store
         self.history, self.start = history, start
         self.units: list[Unit] = []
@@ -173,8 +112,8 @@ class _Rounds:
             rules = counter_rules(source)
             before = len(self.laid)
             laid = self._lay_out(units, rules, crew)
-            log.debug(f"pieces: round {_round}: laid out {self.laid[before:]}, "
-                      f"{'numbers guessed' if laid is None else 'drawn' if laid[1] else 'not all drawn'}")
+            state = "numbers guessed" if laid is None else "drawn" if laid[1] else "stopped"
+            log.debug(f"pieces: round {_round}: laid out {self.laid[before:]}, {state}")
             if laid is None:
                 continue  # some numbers were guesses: the next round knows more
             pieces, complete = laid
@@ -249,7 +188,7 @@ class _Rounds:
             if event.job in counting:
                 counting.discard(event.job)
                 known[job.unit] = Known(event.piece.count,
-                                        _anchors(event.piece, wanted_ids), True)
+                                        anchors_of(event.piece, wanted_ids), True)
                 self.seen[units[job.unit].key] = known[job.unit]  # type: ignore[assignment]
             if event.counted:
                 continue
@@ -284,7 +223,7 @@ class _Rounds:
             final.append(piece is not None)
             if piece is not None:
                 self.drawn[key] = pieces[k] = piece
-                known[k] = Known(piece.count, _anchors(piece, wanted_ids), True)
+                known[k] = Known(piece.count, anchors_of(piece, wanted_ids), True)
             elif nums.certain:
                 ready.append(schedule.Job(k, source, key, True, mend))
             elif known[k] is None:
@@ -441,9 +380,3 @@ def _cover(book: Book, edition: Edition, ctx: BuildContext) -> Path:
         cover.write_pdf(path, uncompressed_pdf=False, pdf_identifier=setting.identifier,
                         **setting.screen_options)
     return path
-
-
-def laid_out(root: Path, edition: Edition) -> list[str]:
-    """The keys of the units the last build of `edition` in project `root` laid out (a
-    unit's key is its first element's id: the chapter's, the part's)."""
-    return list(_History.load(state_dir(root), edition).data.get("laid_out", []))
