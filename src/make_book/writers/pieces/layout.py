@@ -156,8 +156,10 @@ class _Rounds:
         mending: set[int] = set()  # units left undrawn: the next round mends them
         stopping, budget = False, MAX_ROUNDS * len(units)
         wanted_ids = self._wanted(units)
+        sources: dict[tuple[object, ...], tuple[str, str]] = {}
         while True:
-            ready, unknown, final = self._jobs(units, rules, known, pieces, wanted_ids)
+            ready, unknown, final = self._jobs(units, rules, known, pieces, wanted_ids,
+                                               sources)
             if all(final):
                 return [p for p in pieces if p is not None], True
             running = {job.unit: job.key for job in mine.values()}
@@ -168,8 +170,8 @@ class _Rounds:
                 if crew.pool is None:  # one at a time, the certain ones first
                     ready, unknown = ([], []) if mine else (
                         ready[:1], [] if ready else unknown[:1])
-                elif counting or len(mine) + len(ready) >= crew.count:
-                    unknown = []
+                elif counting or ready or len(mine) >= crew.count:
+                    unknown = []  # a count is on its way: it may make these certain
                 else:
                     unknown = unknown[:1]
                 for job in sorted(ready, key=lambda j: -len(j.source)) + unknown:
@@ -204,7 +206,8 @@ class _Rounds:
                 stopping = gutter != self.gutter or bool(new) or pages != self.pages
 
     def _jobs(self, units: list[Unit], rules: list[object], known: list[Known | None],
-              pieces: list[worker.Piece | None], wanted_ids: set[str]
+              pieces: list[worker.Piece | None], wanted_ids: set[str],
+              sources: dict[tuple[object, ...], tuple[str, str]]
               ) -> tuple[list[schedule.Job], list[schedule.Job], list[bool]]:
         """From what is known: the units whose numbers are certain and not yet drawn with
         them, those whose count is not known (the body's first, in book order), and for each
@@ -216,9 +219,12 @@ class _Rounds:
         mend = self.kept if self.passes < HYPHEN_PASSES else None
         for k, (unit, nums) in enumerate(zip(units, numbers(units, best, self.start),
                                              strict=True)):
-            source = with_css(_foreign(unit), numbers_css(
-                rules, nums.folio, dict(nums.labels), FOREIGN))
-            key = self._key(source)
+            made = sources.get((k, nums.folio, nums.labels))
+            if made is None:  # the HTML and its hash once per unit and numbers, not per event
+                source = with_css(_foreign(unit), numbers_css(
+                    rules, nums.folio, dict(nums.labels), FOREIGN))
+                made = sources[k, nums.folio, nums.labels] = (source, self._key(source))
+            source, key = made
             piece = self.drawn.get(key) or _stored(self.store, key)
             final.append(piece is not None)
             if piece is not None:
