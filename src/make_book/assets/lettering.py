@@ -211,6 +211,10 @@ def balanced_lines(words: list[str], font: ImageFont.FreeTypeFont, width: float)
     """Fewest lines that fit, then the break set with the most even line lengths.
 
     Greedy filling leaves a lone short word on the last line; titles read better balanced.
+    The fewest lines are those of greedy filling; then only the breaks that can begin a
+    setting in that many lines are tried (from the greedy fill of the lines before and of
+    the lines after), which keeps a back cover's long summary to a few thousand
+    measurements instead of hundreds of thousands.
     """
     n = len(words)
     widths: dict[tuple[int, int], int] = {}
@@ -220,12 +224,27 @@ def balanced_lines(words: list[str], font: ImageFont.FreeTypeFont, width: float)
             widths[(i, j)] = text_width(font, " ".join(words[i:j]))
         return widths[(i, j)]
 
+    if n == 0 or any(line_w(i, i + 1) > width for i in range(n)):
+        return [" ".join(words)]  # a word wider than the measure: no setting fits
+    reach = [0]  # reach[k]: the words greedy filling sets in k lines
+    while reach[-1] < n:
+        j = reach[-1] + 1
+        while j < n and line_w(reach[-1], j + 1) <= width:
+            j += 1
+        reach.append(j)
+    lines_needed = len(reach) - 1
+    rest = [n]  # rest[m]: the first word from which the last m lines can hold the rest
+    while len(rest) <= lines_needed:
+        i = rest[-1] - 1
+        while i > 0 and line_w(i - 1, rest[-1]) <= width:
+            i -= 1
+        rest.append(max(i, 0))
     # best[k][j]: (cost, previous break) for words[:j] set in k lines.
     inf = float("inf")
     best: list[dict[int, tuple[float, int]]] = [{0: (0.0, 0)}]
-    for k in range(1, n + 1):
+    for k in range(1, lines_needed + 1):
         row: dict[int, tuple[float, int]] = {}
-        for j in range(1, n + 1):
+        for j in range(max(rest[lines_needed - k], 1), reach[k] + 1):
             for i in range(j - 1, -1, -1):
                 w = line_w(i, j)
                 if w > width:
@@ -236,14 +255,12 @@ def balanced_lines(words: list[str], font: ImageFont.FreeTypeFont, width: float)
                 if total < row.get(j, (inf, 0))[0]:
                     row[j] = (total, i)
         best.append(row)
-        if n in row:
-            lines, j = [], n
-            for kk in range(k, 0, -1):
-                i = best[kk][j][1]
-                lines.append(" ".join(words[i:j]))
-                j = i
-            return lines[::-1]
-    return [" ".join(words)]  # unreachable when every word fits on its own
+    lines, j = [], n
+    for kk in range(lines_needed, 0, -1):
+        i = best[kk][j][1]
+        lines.append(" ".join(words[i:j]))
+        j = i
+    return lines[::-1]
 
 
 def _split_word(word: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
