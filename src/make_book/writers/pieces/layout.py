@@ -80,7 +80,7 @@ def write(book: Book, edition: Edition, ctx: BuildContext,
     with schedule.workers() as crew:
         units, pieces, anchors = rounds.run(crew, indexed)
         filler = _filler(units[0], store, crew.pool)
-    history.save([u.key for u in units], pieces, rounds._wanted(units), rounds)  # noqa: SLF001
+    history.save([u.key for u in units], pieces, rounds.wanted(units), rounds)
     return _write_files(book, edition, ctx, units, pieces, anchors, filler, start, rounds)
 
 
@@ -134,8 +134,7 @@ class _Rounds:
         HYPHEN_PASSES), the index's pages."""
         total = sum(p.count + p.count % 2 for p in pieces[:-1]) + pieces[-1].count
         gutter, _note = gutter_css(self.book, total + 1)
-        new = frozenset({d.kept for p in pieces for d in p.required
-                         if d.kept is not None} - self.kept)
+        new = frozenset().union(*(p.asks(self.kept) for p in pieces))
         if self.passes >= HYPHEN_PASSES:
             new = frozenset()
         wanted = anchor_pages(_virtual(pieces), self.start) if self.indexed else None
@@ -155,11 +154,12 @@ class _Rounds:
         counting: set[int] = set()  # the jobs whose count has not come back
         mending: set[int] = set()  # units left undrawn: the next round mends them
         stopping, budget = False, MAX_ROUNDS * len(units)
-        wanted_ids = self._wanted(units)
-        sources: dict[tuple[object, ...], tuple[str, str]] = {}
+        wanted_ids = self.wanted(units)
+        sources: dict[tuple[object, ...], tuple[str, str]] = {}  # per unit and numbers
+        absent: set[str] = set()  # keys the store does not hold
         while True:
             ready, unknown, final = self._jobs(units, rules, known, pieces, wanted_ids,
-                                               sources)
+                                               sources, absent)
             if all(final):
                 return [p for p in pieces if p is not None], True
             running = {job.unit: job.key for job in mine.values()}
@@ -207,7 +207,7 @@ class _Rounds:
 
     def _jobs(self, units: list[Unit], rules: list[object], known: list[Known | None],
               pieces: list[worker.Piece | None], wanted_ids: set[str],
-              sources: dict[tuple[object, ...], tuple[str, str]]
+              sources: dict[tuple[object, ...], tuple[str, str]], absent: set[str]
               ) -> tuple[list[schedule.Job], list[schedule.Job], list[bool]]:
         """From what is known: the units whose numbers are certain and not yet drawn with
         them, those whose count is not known (the body's first, in book order), and for each
@@ -225,7 +225,11 @@ class _Rounds:
                     rules, nums.folio, dict(nums.labels), FOREIGN))
                 made = sources[k, nums.folio, nums.labels] = (source, self._key(source))
             source, key = made
-            piece = self.drawn.get(key) or _stored(self.store, key)
+            piece = self.drawn.get(key)
+            if piece is None and key not in absent:  # the store read once per key
+                piece = _stored(self.store, key)
+                if piece is None:
+                    absent.add(key)
             final.append(piece is not None)
             if piece is not None:
                 self.drawn[key] = pieces[k] = piece
@@ -239,7 +243,7 @@ class _Rounds:
         unknown.sort(key=lambda job: (job.unit < first_body, job.unit))
         return ready, unknown, final
 
-    def _wanted(self, units: list[Unit]) -> set[str]:
+    def wanted(self, units: list[Unit]) -> set[str]:
         """The ids whose pages the numbers rest on: links' targets and the text's start."""
         return {t for unit in units for t in unit.targets} | {self.start or ""}
 

@@ -55,9 +55,10 @@ class Workers:
     """The worker processes of one PDF job (none with one worker: jobs run here, one at a
     time), and the events of the jobs given them."""
 
-    def __init__(self, pool: ProcessPoolExecutor | None, count: int) -> None:
+    def __init__(self, pool: ProcessPoolExecutor | None, count: int,
+                 events: queue.Queue[Event | BaseException] | None = None) -> None:
         self.pool, self.count = pool, count
-        self.events: queue.Queue[Event | BaseException] = queue.Queue()
+        self.events = events if events is not None else queue.Queue()
         self._ids = itertools.count()
 
     def submit(self, job: Job, store: Path) -> int:
@@ -108,9 +109,7 @@ def workers() -> Iterator[Workers]:
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=context,
                                  initializer=die_with, initargs=(os.getpid(),)) as pool:
-            found = Workers(pool, count)
-            found.events = events
-            yield found
+            yield Workers(pool, count, events)
     finally:
         # Once the workers are gone: a worker's last report must find the reader there.
         counted.put(None)

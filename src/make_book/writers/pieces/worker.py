@@ -80,6 +80,10 @@ class Piece:
         """The defects a book must not keep."""
         return [d for d in self.defects if d.kind in REQUIRED]
 
+    def asks(self, kept: frozenset[Kept]) -> frozenset[Kept]:
+        """The words its required defects ask to keep whole that `kept` does not hold."""
+        return frozenset({d.kept for d in self.required if d.kept is not None} - kept)
+
 
 def lay_out(source: str, out: Path | None, job: int | None = None,
             kept: frozenset[Kept] | None = None) -> Piece:
@@ -108,9 +112,7 @@ def lay_out(source: str, out: Path | None, job: int | None = None,
     piece = Piece(facts, found)
     if job is not None and COUNTED is not None:
         COUNTED.put((job, piece))
-    mended = kept is not None and any(d.kept is not None and d.kept not in kept
-                                      for d in piece.required)
-    if out is not None and not mended:
+    if out is not None and not (kept is not None and piece.asks(kept)):
         _draw(document, setting, out, piece)
     return piece
 
