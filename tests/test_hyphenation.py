@@ -21,6 +21,7 @@ import pytest
 from lxml import etree, html
 from weasyprint import HTML
 
+from make_book.writers.hyphen_inline import mended
 from make_book.writers.hyphen_lines import Line, defects, page_lines, page_sides
 from make_book.writers.hyphenation import KEPT_CSS, Kept, keep_words, own_text
 from make_book.writers.settle import settle
@@ -255,6 +256,51 @@ def test_the_broken_word_is_counted_among_its_repeats_in_the_paragraph():
     assert ("recto", "stratégique", 0) in found and ("last", "stratégique", 0) in found
     from make_book.writers.hyphen_lines import broken_word
     assert broken_word(lines, 1, 2, [0, 1, 2, 3]) == ("l’information", 2)
+
+
+# -- mended as the pages are made ----------------------------------------------------------------
+
+NOTE = ('<span class="footnote">Une note assez longue pour tenir deux lignes au moins ici '
+        "même.</span>")
+NOTED = "".join(f"<p>{LONG} {LONG}{NOTE if i % 2 else ''} {LONG} {LONG}</p>" for i in range(4))
+
+
+def read_by_block(document) -> dict[str | None, str]:
+    """Each paragraph's words as they read, its broken words joined."""
+    out: dict[str | None, str] = collections.defaultdict(str)
+    for line in page_lines(document):
+        out[line.block] += line.text.rstrip() + ("" if line.hyphen else " ")
+    return {block: " ".join(text.split()) for block, text in out.items()}
+
+
+@pytest.mark.parametrize("width", [42, 46, 52, 55])
+def test_runs_and_rectos_are_mended_as_the_pages_are_made(width):
+    """Laid out once, with nothing for a second layout to mend: no third hyphenated line in
+    a row and no hyphen at the foot of a recto, the same words and footnotes, and the
+    text still hyphenated."""
+    plain = laid(NOTED, width)
+    before = {d.kind for d in defects(page_lines(plain), page_sides(plain))}
+    assert {"run", "recto"} <= before, "the pages do not provoke both defects"
+    with mended() as mending:
+        document = laid(NOTED, width)
+    found = defects(page_lines(document), page_sides(document))
+    assert not [d for d in found if d.kind in ("run", "recto", "last")], found
+    assert mending.pages_remade >= 1
+    assert read_by_block(document) == read_by_block(plain)
+    # Both footnotes there once, whole, though pages were made again around them.
+    assert [text.count("Une note") for text in read_by_block(document).values()].count(1) == 2
+    assert any(line.hyphen == "auto" for line in page_lines(document))
+
+
+def test_mending_is_undone_after_the_layout():
+    from weasyprint.layout import inline, page
+
+    originals = (inline.get_next_linebox, inline.split_first_line, page.remake_page)
+    with mended():
+        assert inline.get_next_linebox is not originals[0]
+    assert (inline.get_next_linebox, inline.split_first_line, page.remake_page) == originals
+    plain = laid(NOTED, 46)
+    assert {"run", "recto"} <= {d.kind for d in defects(page_lines(plain), page_sides(plain))}
 
 
 # -- the PDF source ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
@@ -65,21 +66,43 @@ def page_lines(document: Document) -> list[Line]:
     lines: list[Line] = []
     for number, page in enumerate(document.pages):
         box = page._page_box  # noqa: SLF001 - what WeasyPrint knows of a page
-        text: list[tuple[float, Line]] = []
-        notes: list[Line] = []
-        for line_box, in_note in _line_boxes(box, False):
-            line = _line(number, line_box)
-            if line is None:
-                continue
-            if in_note:
-                notes.append(line)
-            else:
-                text.append((line_box.position_y, line))
+        text, notes = _page_lines(number, box)
         if text:  # the lowest line of the text is the page's foot
-            lowest = max(range(len(text)), key=lambda i: (text[i][0], i))
-            text[lowest] = (text[lowest][0], replace(text[lowest][1], foot=True))
-        lines += [line for _, line in text] + notes
+            lowest = _lowest(text)
+            y, line, line_box = text[lowest]
+            text[lowest] = (y, replace(line, foot=True), line_box)
+        lines += [line for _, line, _ in text] + notes
     return lines
+
+
+def foot_line(page_box: boxes.PageBox) -> tuple[boxes.LineBox, Line] | None:
+    """The lowest line of a page's text (not a footnote), the one `page_lines` calls the
+    foot; None for a page without text."""
+    text, _ = _page_lines(0, page_box)
+    if not text:
+        return None
+    _, line, line_box = text[_lowest(text)]
+    return line_box, line
+
+
+def _page_lines(number: int, box: boxes.PageBox) -> tuple[list[Any], list[Line]]:
+    """The lines of a page's text, each as (position, line, line box), and of its
+    footnotes."""
+    text: list[Any] = []
+    notes: list[Line] = []
+    for line_box, in_note in _line_boxes(box, False):
+        line = line_of(number, line_box)
+        if line is None:
+            continue
+        if in_note:
+            notes.append(line)
+        else:
+            text.append((line_box.position_y, line, line_box))
+    return text, notes
+
+
+def _lowest(text: list[Any]) -> int:
+    return max(range(len(text)), key=lambda i: (text[i][0], i))
 
 
 def _line_boxes(box: boxes.Box, in_note: bool) -> Iterator[tuple[boxes.LineBox, bool]]:
@@ -93,7 +116,7 @@ def _line_boxes(box: boxes.Box, in_note: bool) -> Iterator[tuple[boxes.LineBox, 
         yield from _line_boxes(child, in_note)
 
 
-def _line(page: int, line_box: boxes.LineBox) -> Line | None:
+def line_of(page: int, line_box: boxes.LineBox) -> Line | None:
     """The line of a LineBox; None for one without text (an image alone)."""
     texts = list(_texts(line_box, ""))
     if not texts:

@@ -46,6 +46,7 @@ from make_book.writers.common import (
 )
 from make_book.writers.context import BuildContext
 from make_book.writers.fetcher import BookFetcher, book_url
+from make_book.writers.hyphen_inline import mended
 from make_book.writers.hyphenation import KEPT_CSS, Kept, keep_words
 from make_book.writers.locators import anchor_pages, print_locators
 from make_book.writers.pagination import (
@@ -159,8 +160,9 @@ def _layout(book: Book, edition: Edition, ctx: BuildContext, anchors: dict[str, 
     marked place's page, from a first layout) gives the index its page numbers; the words
     of `kept` are not hyphenated."""
     source = render_html(book, edition, ctx, anchors, pages, extra_css, kept)
-    return HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
-        font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
+    with mended():
+        return HTML(string=source, base_url=str(book.root), url_fetcher=fetcher).render(
+            font_config=ctx.font_config, stylesheets=[], presentational_hints=True)
 
 
 def cover_html(book: Book, edition: Edition, ctx: BuildContext) -> str:

@@ -17,6 +17,7 @@ from weasyprint import CSS, HTML, Document, Page
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 
 from make_book.writers.fetcher import BookFetcher
+from make_book.writers.hyphen_inline import mended
 from make_book.writers.hyphen_lines import REQUIRED, Defect, defects, page_lines, page_sides
 from make_book.writers.hyphenation import Kept
 from make_book.writers.pieces.sheets import parsed_once
@@ -99,7 +100,7 @@ def lay_out(source: str, out: Path | None, job: int | None = None,
 
         setting.font_config = FontConfiguration()
     fetcher = BookFetcher(setting.root, setting.fonts)
-    with parsed_once(setting.sheets):
+    with parsed_once(setting.sheets), mended():
         document = HTML(string=source, base_url=str(setting.root),
                         url_fetcher=fetcher).render(
             font_config=setting.font_config, stylesheets=[CSS(string=SENTINEL_CSS)],
