@@ -18,6 +18,11 @@ from make_book.writers.pieces import worker
 from make_book.writers.pieces.numbers import Known
 from make_book.writers.pieces.units import Unit
 
+# Part of every unit's cache key, and of the history: bump it when what a unit's PDF holds
+# changes (a history of another version is not read: its kept words would be applied).
+# 2: hyphenation mended as the pages are made (writers/hyphen_inline.py).
+VERSION = "pieces-2"
+
 
 class History:
     """What the last build of this edition learnt: each unit's count and anchors (by the
@@ -37,7 +42,8 @@ class History:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
-        return cls(path, data if isinstance(data, dict) else {})
+        ours = isinstance(data, dict) and data.get("version") == VERSION
+        return cls(path, data if ours else {})
 
     def known(self, unit: Unit) -> Known | None:
         entry = self.data.get("units", {}).get(unit.key)
@@ -66,7 +72,8 @@ class History:
             "units": {key: {"count": piece.count, "anchors": anchors_of(piece, wanted)}
                       for key, piece in zip(keys, pieces, strict=True)},
             "kept": sorted(dataclasses.astuple(k) for k in rounds.kept),
-            "pages": rounds.pages, "gutter": rounds.gutter, "laid_out": rounds.laid}
+            "pages": rounds.pages, "gutter": rounds.gutter, "laid_out": rounds.laid,
+            "version": VERSION}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.data, sort_keys=True), encoding="utf-8")

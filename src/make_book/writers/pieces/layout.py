@@ -43,7 +43,7 @@ from make_book.writers.locators import anchor_pages
 from make_book.writers.pagination import BlockRef, folio_labels, page_starts
 from make_book.writers.pieces import schedule, worker
 from make_book.writers.pieces.assemble import FOREIGN, Part, assemble
-from make_book.writers.pieces.history import History, anchors_of
+from make_book.writers.pieces.history import VERSION, History, anchors_of
 from make_book.writers.pieces.numbers import Known, numbers, starts
 from make_book.writers.pieces.units import (
     SENTINEL_HTML,
@@ -58,8 +58,6 @@ from make_book.writers.screen import screen_options
 from make_book.writers.settle import HYPHEN_PASSES, left_note
 
 MAX_ROUNDS = 8
-# Part of every unit's cache key: bump it when what a unit's PDF holds changes.
-VERSION = "pieces-1"
 
 
 def write(book: Book, edition: Edition, ctx: BuildContext,
