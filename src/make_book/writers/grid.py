@@ -12,21 +12,28 @@ without one, and facing pages end at the same depth.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
+import weasyprint
 from lxml import etree, html
 from weasyprint import Document
 
 from make_book.core.model import Element
+from make_book.core.store import ContentCache
 
 # The text's line, in points (pdf.css: `line-height: 14pt`).
 LINE_PT = 14.0
 # WeasyPrint's boxes are measured in CSS pixels.
 PT_PER_PX = 0.75
 GRID = "data-grid"
+# Part of the cached extents' key: bump it when measuring changes.
+RECIPE = "grid-1"
 
 
 def placeholder(width: int, height: int) -> str:
@@ -47,10 +54,28 @@ class Measure(NamedTuple):
 
 
 def measure(blocks: list[tuple[str, Element]], css: str, lang: str,
-            render: Callable[[str], Document]) -> list[Measure]:
+            render: Callable[[str], Document], cache: Path | None = None,
+            fonts: list[Path] | None = None) -> list[Measure]:
     """Each block's extent, laid out in a section of the given class (`chapter`,
     `part-intro`) of a document of `css`. A picture is measured by a placeholder of its
-    width and height attributes."""
+    width and height attributes. With a cache folder, the extents are kept in the content
+    cache under the hash of the document measured and of `fonts` (the files it is set in):
+    a build lays the PDF's source out more than once, and a rebuild after an edit mostly
+    measures the same figures."""
+    source = _source(blocks, css, lang)
+    if cache is None:
+        return _measured(source, len(blocks), render)
+    digest = hashlib.sha256(json.dumps([RECIPE, weasyprint.__version__, source]).encode())
+    for path in fonts or []:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    made = ContentCache(cache).bytes(
+        "grid", f"{digest.hexdigest()[:40]}.json",
+        lambda: json.dumps([list(m) for m in _measured(source, len(blocks), render)]).encode())
+    return [Measure(*values) for values in json.loads(made)]
+
+
+def _source(blocks: list[tuple[str, Element]], css: str, lang: str) -> str:
+    """The document the blocks are measured in."""
     sections: dict[str, html.HtmlElement] = {}
     body = html.Element("body")
     for index, (context, block) in enumerate(blocks):
@@ -62,9 +87,13 @@ def measure(blocks: list[tuple[str, Element]], css: str, lang: str,
         for img in twin.iter("img"):
             img.set("src", placeholder(int(img.get("width") or 1), int(img.get("height") or 1)))
         sections[context].append(twin)
-    source = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-              f"<style>{css}</style></head>" + html.tostring(body, encoding="unicode")
-              + "</html>")
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<style>{css}</style></head>" + html.tostring(body, encoding="unicode")
+            + "</html>")
+
+
+def _measured(source: str, count: int, render: Callable[[str], Document]) -> list[Measure]:
+    """The extents of the `count` blocks of the measuring document, laid out."""
     found: dict[int, list[float]] = {}
     for page in render(source).pages:
         on_page: set[int] = set()
@@ -83,7 +112,7 @@ def measure(blocks: list[tuple[str, Element]], css: str, lang: str,
                 found[index] = [box.margin_top, box.padding_top, box.border_height(),
                                 box.padding_bottom, box.margin_bottom]
     return [Measure(*(value * PT_PER_PX for value in found.get(i, [0.0] * 5)))
-            for i in range(len(blocks))]
+            for i in range(count)]
 
 
 def fit(block: Element, size: Measure) -> None:

@@ -258,10 +258,12 @@ def _fit_to_grid(book: Book, ctx: BuildContext, css: str,
             blocks += [(context, figure) for figure in doc["body"].iter("figure")]
     if not blocks:
         return
-    fetcher = BookFetcher(book.root, font_files(book))
+    fonts = font_files(book)
+    fetcher = BookFetcher(book.root, fonts)
     sizes = grid.measure(blocks, css, book.config.lang, lambda source: HTML(
         string=source, base_url=str(book.root), url_fetcher=fetcher).render(
-        font_config=ctx.font_config, stylesheets=[], presentational_hints=True))
+        font_config=ctx.font_config, stylesheets=[], presentational_hints=True),
+        ctx.cache, fonts)
     for (_, block), size in zip(blocks, sizes, strict=True):
         if block.get("class") == "hero":
             # The picture's own height, which the background will be drawn at.
