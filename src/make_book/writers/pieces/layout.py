@@ -12,8 +12,9 @@ Rounds, until nothing moves (at most MAX_ROUNDS):
   out with its first folio while the last is drawn; a unit whose numbers rest on a count not
   known yet (a forward reference) is laid out for its count alone, and only when no count
   is on its way; a unit laid out and drawn with the same HTML before is not laid out;
-- the hyphenation defects the units report give the next round's words kept whole, in
-  those units alone, and the laid-out pages give the index its pages.
+- the hyphenation defects the units still report (runs and rectos' feet are mended inside
+  each layout: writers/hyphen_inline.py) give the next round's words kept whole, in those
+  units alone, and the laid-out pages give the index its pages.
 """
 
 from __future__ import annotations
