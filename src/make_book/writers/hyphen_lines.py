@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
 
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
@@ -60,6 +59,10 @@ class Defect:
                                                           self.occurrence)
 
 
+# A line of a page's text: its position, what it says, its box.
+Placed = tuple[float, "Line", boxes.LineBox]
+
+
 def page_lines(document: Document) -> list[Line]:
     """Every line of the document's pages, in order, footnotes after their page's text;
     running heads and folios left out."""
@@ -85,10 +88,10 @@ def foot_line(page_box: boxes.PageBox) -> tuple[boxes.LineBox, Line] | None:
     return line_box, line
 
 
-def _page_lines(number: int, box: boxes.PageBox) -> tuple[list[Any], list[Line]]:
+def _page_lines(number: int, box: boxes.PageBox) -> tuple[list[Placed], list[Line]]:
     """The lines of a page's text, each as (position, line, line box), and of its
     footnotes."""
-    text: list[Any] = []
+    text: list[Placed] = []
     notes: list[Line] = []
     for line_box, in_note in _line_boxes(box, False):
         line = line_of(number, line_box)
@@ -101,7 +104,7 @@ def _page_lines(number: int, box: boxes.PageBox) -> tuple[list[Any], list[Line]]
     return text, notes
 
 
-def _lowest(text: list[Any]) -> int:
+def _lowest(text: list[Placed]) -> int:
     return max(range(len(text)), key=lambda i: (text[i][0], i))
 
 
