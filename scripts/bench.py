@@ -6,8 +6,9 @@
 For each book — synthetic manuscripts of the chosen sizes (scripts/synthetic.py) and the
 series of this repository — it measures:
 - the bare tools a user would otherwise run, one edition after another: pandoc `-t epub3` for
-  each EPUB, `pandoc --pdf-engine=weasyprint` for each PDF, pandoc `-t html5 -s` for each web
-  page (the pandoc of the pypandoc-binary wheel, the venv's `weasyprint`);
+  each EPUB, `pandoc --pdf-engine=weasyprint` for each PDF (a print and a screen PDF per
+  edition, as make-book makes), pandoc `-t html5 -s` for each web page (the pandoc of the
+  pypandoc-binary wheel, the venv's `weasyprint`);
 - make-book: the cold build (no dist/, no cache), the no-op rebuild, the rebuild of the EPUBs
   and the web edition after one chapter was edited, and the full rebuild after an edit (and
   which PDFs it laid out again);
@@ -180,8 +181,9 @@ def bare_tools(root: Path, pandoc: str, weasyprint: str) -> Run:
         meta = ["-M", f"title={ed.title}"]
         total += measure([pandoc, *common, *meta, "--to", "epub3", "-o",
                           out / f"{ed.slug}.epub", *ed.files], root)
-        total += measure([pandoc, *common, *meta, f"--pdf-engine={weasyprint}", "-o",
-                          out / f"{ed.slug}.pdf", *ed.files], root)
+        for pdf in (f"{ed.slug}.pdf", f"{ed.slug}-screen.pdf"):  # print, then screen
+            total += measure([pandoc, *common, *meta, f"--pdf-engine={weasyprint}", "-o",
+                              out / pdf, *ed.files], root)
     for page in bare_editions(root)[0].files:  # the web edition: one page per file
         total += measure([pandoc, "--from", "markdown", "--to", "html5", "-s", "-M",
                           f"title={page.stem}", "-M", "lang=fr", "-o",

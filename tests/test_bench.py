@@ -1,5 +1,6 @@
 """The benchmark's own arithmetic and environment: the scaling figures it writes to
-docs/performance.md, and a cold build that finds no shared cache."""
+docs/performance.md, a cold build that finds no shared cache, and bare tools that make the
+files make-book makes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from bench import Run, Scaling, clean_env  # noqa: E402
+from bench import Run, Scaling, bare_tools, clean_env  # noqa: E402
 
 from make_book.core.store import CACHE_VARIABLE  # noqa: E402
 
@@ -48,3 +49,23 @@ def test_measured_commands_see_no_shared_cache(monkeypatch: pytest.MonkeyPatch) 
     assert CACHE_VARIABLE not in clean_env()
     assert "MAKE_BOOK_JOBS" not in clean_env()
     assert clean_env(jobs=1)["MAKE_BOOK_JOBS"] == "1"
+
+
+def test_the_bare_tools_make_a_print_and_a_screen_pdf_of_every_edition(tmp_path: Path) -> None:
+    import pypandoc
+
+    part = tmp_path / "manuscript" / "01-partie"
+    part.mkdir(parents=True)
+    (part / "01-chapitre.md").write_text("# Un chapitre\n\nUn paragraphe.\n", encoding="utf-8")
+    weasyprint = Path(sys.executable).with_name("weasyprint")
+    measured = bare_tools(tmp_path, pypandoc.get_pandoc_path(), str(weasyprint))
+    made = sorted(p.relative_to(tmp_path / "bare").as_posix()
+                  for p in (tmp_path / "bare").rglob("*") if p.is_file())
+    # The omnibus and the one volume: an EPUB, a print and a screen PDF each, as make-book.
+    assert made == ["html/01-partie-01-chapitre.html",
+                    "omnibus-screen.pdf", "omnibus.epub", "omnibus.pdf",
+                    "volume-01-partie-screen.pdf", "volume-01-partie.epub",
+                    "volume-01-partie.pdf"]
+    assert all((tmp_path / "bare" / name).read_bytes()[:5] == b"%PDF-"
+               for name in made if name.endswith(".pdf"))
+    assert measured.cpu > 0
