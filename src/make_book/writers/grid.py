@@ -12,7 +12,6 @@ without one, and facing pages end at the same depth.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import math
 from collections.abc import Callable
@@ -24,6 +23,7 @@ import weasyprint
 from lxml import etree, html
 from weasyprint import Document
 
+from make_book.core.files import digest, sha256_file
 from make_book.core.model import Element
 from make_book.core.store import ContentCache
 
@@ -65,11 +65,10 @@ def measure(blocks: list[tuple[str, Element]], css: str, lang: str,
     source = _source(blocks, css, lang)
     if cache is None:
         return _measured(source, len(blocks), render)
-    digest = hashlib.sha256(json.dumps([RECIPE, weasyprint.__version__, source]).encode())
-    for path in fonts or []:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    key = digest(RECIPE, weasyprint.__version__, source,
+                 *(f"{path.name}:{sha256_file(path)}" for path in fonts or []))
     made = ContentCache(cache).bytes(
-        "grid", f"{digest.hexdigest()[:40]}.json",
+        "grid", f"{key[:40]}.json",
         lambda: json.dumps([list(m) for m in _measured(source, len(blocks), render)]).encode())
     return [Measure(*values) for values in json.loads(made)]
 
