@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,21 @@ def test_a_noop_rebuild_renders_nothing_and_changes_no_byte(book: Path) -> None:
     assert result.book is None, "nothing changed: the manuscript need not even be read"
     assert sorted(result.reused) == sorted(result.outputs) and len(result.outputs) == 13
     assert snapshot(book / "dist") == before
+
+
+def test_a_noop_rebuild_from_the_command_line_loads_no_renderer(book: Path) -> None:
+    """The command that finds nothing changed answers without importing the libraries that
+    make the files (WeasyPrint and Pango, pypdf, pikepdf, Pillow, lxml, numpy): they are most
+    of a start-up's time, and the no-op rebuild must stay a small share of a cold build."""
+    heavy = ["weasyprint", "pypdf", "pikepdf", "PIL", "lxml", "numpy", "fontTools"]
+    script = ("import sys\nfrom make_book.cli import main\n"
+              "try:\n    main(['build', '.'], standalone_mode=False)\n"
+              f"finally:\n    print(sorted(m for m in {heavy!r} if m in sys.modules))\n")
+    run = subprocess.run([sys.executable, "-c", script], cwd=book, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "nothing changed" in run.stderr + run.stdout
+    assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_unchanged_outputs_are_carried_over_byte_for_byte(book: Path) -> None:

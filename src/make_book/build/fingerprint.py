@@ -14,8 +14,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from make_book import __version__
 from make_book.core.files import PACKAGE, sha256_file, tree_digest
 
@@ -83,8 +81,8 @@ def _feed(hasher: Any, value: object, seen: dict[int, int]) -> None:  # noqa: C9
         put(f"p{len(str(value))}:{value}")
     elif isinstance(value, dt.date | dt.datetime | dt.time):
         put(f"d{value.isoformat()};")
-    elif isinstance(value, etree._Element):  # noqa: SLF001  # a chapter body or a note
-        put("e" + etree.tostring(value, encoding="unicode", with_tail=False) + ";")
+    elif _is_element(value):  # a chapter body or a note
+        put("e" + _etree().tostring(value, encoding="unicode", with_tail=False) + ";")
     elif id(value) in seen:
         put(f"r{seen[id(value)]};")
     else:
@@ -115,6 +113,19 @@ def _feed(hasher: Any, value: object, seen: dict[int, int]) -> None:  # noqa: C9
         else:  # a value the model does not hold today: its repr, flagged when it is unstable
             text = repr(value)
             put(f"?{len(text)}:{text}" if " at 0x" not in text else f"?{id(value)}")
+
+
+def _etree() -> Any:
+    """lxml.etree, imported by whatever made the value being fed."""
+    return sys.modules["lxml.etree"]
+
+
+def _is_element(value: object) -> bool:
+    """Whether value is an lxml element, without importing lxml: a value can only be one
+    once lxml is loaded, and the build that finds nothing changed (which digests the inputs
+    with this module) answers without loading it."""
+    etree = sys.modules.get("lxml.etree")
+    return etree is not None and isinstance(value, etree._Element)  # noqa: SLF001
 
 
 def inputs_digest(root: Path, extra: list[Path]) -> str:

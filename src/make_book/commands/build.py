@@ -13,7 +13,6 @@ from rich.table import Table
 
 from make_book.commands.ui import Step, human_size, shown, size_of, steps
 from make_book.core.diagnostics import BookError, Diagnostic, Severity
-from make_book.lint.check import sort_key
 
 if TYPE_CHECKING:
     from make_book.build.pipeline import BuildResult
@@ -59,7 +58,7 @@ def print_warnings(console: Console, warnings: list[Diagnostic], root: Path) -> 
 def print_failure(console: Console, diagnostics: list[Diagnostic], root: Path) -> None:
     """Why nothing was built: every error, then every warning, each kind in file order, and
     their count (« 3 errors, 1 warning »)."""
-    found = sorted(diagnostics, key=lambda d: sort_key(d, root))
+    found = sorted(diagnostics, key=lambda d: d.sort_key(root))
     for diagnostic in found:
         error = diagnostic.severity is Severity.ERROR
         label = "[red]error[/red]" if error else "[yellow]warning[/yellow]"

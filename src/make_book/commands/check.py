@@ -12,7 +12,7 @@ from make_book.commands.build import count, pipeline_build
 from make_book.commands.ui import steps
 from make_book.core.diagnostics import Diagnostic, Severity
 from make_book.core.model import Book
-from make_book.lint.check import collect, one_line, sort_key
+from make_book.lint.check import collect, one_line
 from make_book.lint.epubcheck import epubcheck, require_epubcheck
 
 
@@ -27,7 +27,7 @@ def run(root: Path, out: Console, err: Console, strict: bool = False, epub: bool
     if printed and book is not None and not report.errors:
         report.items.extend(_preflight(root, book, err))
     findings = sorted((d for d in report.items if d.code not in ignore),
-                      key=lambda d: sort_key(d, root))
+                      key=lambda d: d.sort_key(root))
     for diagnostic in findings:
         colour = "red" if diagnostic.severity is Severity.ERROR else "yellow"
         text = escape(one_line(diagnostic, root))

@@ -46,6 +46,12 @@ class Diagnostic:
                 parts.append(str(self.col))
         return ":".join(parts)
 
+    def sort_key(self, root: Path) -> tuple[bool, str, int, int, str]:
+        """Errors first, each kind in file order, then line and column: the order an editor
+        walks them."""
+        return (self.severity is not Severity.ERROR, self.location(root).split(":")[0],
+                self.line or 0, self.col or 0, self.code)
+
     def format(self, root: Path | None = None) -> str:
         where = self.location(root)
         text = f"{where}: {self.code} {self.message}" if where else f"{self.code} {self.message}"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from make_book.core.diagnostics import MakeBookError
 from make_book.core.locales import strings
-from make_book.core.model import Book, Chapter, Element, Part
+from make_book.core.model import Book, Chapter, Part
 from make_book.core.names import slugify, stable_uuid
+
+if TYPE_CHECKING:
+    from make_book.core.model import Element
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from lxml import html
+from typing import TYPE_CHECKING, Any
 
 from make_book.core.config import BookConfig
 
-Element = html.HtmlElement
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement as Element
+
+
+def __getattr__(name: str) -> Any:
+    """Element (lxml's HtmlElement), imported when first asked for: a build that finds
+    nothing changed uses the model's module without reading a chapter, and lxml.html is a
+    tenth of its start-up."""
+    if name == "Element":
+        from lxml import html
+
+        return html.HtmlElement
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from make_book.build.pipeline import gather
-from make_book.core.diagnostics import Diagnostic, Report, Severity, line_of
+from make_book.core.diagnostics import Diagnostic, Report, line_of
 from make_book.core.model import Book
 from make_book.lint import covers, hints
 
@@ -73,13 +73,6 @@ def hidden_chapters(book: Book, report: Report) -> None:
                         f"file(s) ({files[0].name}…) are left out of every edition",
                         part.source, line_of(text, "status:") or 1,
                         hint="set `status: published` in _part.md when the part is ready")
-
-
-def sort_key(diagnostic: Diagnostic, root: Path) -> tuple[bool, str, int, int, str]:
-    """Errors first, each kind in file order, then line and column: the order an editor
-    walks them."""
-    return (diagnostic.severity is not Severity.ERROR, diagnostic.location(root).split(":")[0],
-            diagnostic.line or 0, diagnostic.col or 0, diagnostic.code)
 
 
 def one_line(diagnostic: Diagnostic, root: Path) -> str:
