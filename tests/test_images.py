@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import epubcheck
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFile
 
 from make_book.assets import renditions
 from make_book.assets.renditions import epub_rendition, print_source, web_renditions
@@ -311,6 +311,46 @@ def test_image_errors_name_file_and_line(tmp_path):
     for name, message in expected.items():
         assert f"{where}:{figure_line(BAD, name)}: {message}" in text, text
     assert len(caught.value.diagnostics) == len(BAD)
+
+
+def test_a_second_reading_decodes_no_picture_and_finds_the_same_images(tmp_path, monkeypatch):
+    """A picture decoded whole once is known by its bytes: the next reading of the book takes
+    its size and family from the cache, and a picture that failed is checked again."""
+    images = {"photo.jpg": "a photo", "drawing.png": "a drawing", "truncated.jpg": "cut"}
+    root = project(tmp_path, images)
+    assets = root / "assets"
+    assets.mkdir()
+    photo((800, 600)).save(assets / "photo.jpg", "JPEG")
+    drawing((300, 200)).save(assets / "drawing.png")
+    whole = io.BytesIO()
+    photo((640, 480)).save(whole, "JPEG")
+    (assets / "truncated.jpg").write_bytes(whole.getvalue()[:len(whole.getvalue()) // 2])
+    (root / "manuscript" / "01-pictures.md").write_text(
+        "# Pictures\n\n![a photo](assets/photo.jpg)\n\n![a drawing](assets/drawing.png)\n",
+        encoding="utf-8")
+    first, _report = load(root)
+    decoded: list[str] = []
+    real_load = ImageFile.ImageFile.load
+
+    def counting_load(im):  # noqa: ANN001, ANN202
+        decoded.append(getattr(im, "filename", "?"))
+        return real_load(im)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    second, _report = load(root)
+    assert decoded == []
+    assert {k: (i.name, i.width, i.height, i.media_type) for k, i in second.images.items()} \
+        == {k: (i.name, i.width, i.height, i.media_type) for k, i in first.images.items()}
+    assert len(second.images) == 2
+
+    (root / "manuscript" / "01-pictures.md").write_text(
+        "# Pictures\n\n![a photo](assets/photo.jpg)\n\n![cut](assets/truncated.jpg)\n",
+        encoding="utf-8")
+    for _attempt in range(2):  # the failure is not remembered as a success
+        with pytest.raises(BookError) as caught:
+            load(root)
+        assert "E045" in caught.value.format_message()
+    assert [name for name in decoded if name.endswith("truncated.jpg")]
 
 
 def test_low_resolution_and_print_ready_warnings(tmp_path):

@@ -257,3 +257,49 @@ def test_a_long_second_half_ties_only_its_last_two_words() -> None:
     broken = break_by_sense(title, "fr")
     assert _shown(broken).endswith("de~métier")
     assert all(len(run) <= BOUND for run in broken.split(" "))
+
+
+# -- the cache of typeset runs -----------------------------------------------------------------
+
+
+def test_cached_typography_gives_the_same_tree_and_typesets_only_what_changed(
+        tmp_path, monkeypatch) -> None:
+    """A chapter typeset once is set again from the cache, to the same markup and counts, the
+    typesetter not run; a changed sentence is typeset anew, and a damaged entry is remade."""
+    from make_book.core.store import ContentCache
+    from make_book.transforms import typography
+
+    cache = ContentCache(tmp_path)
+    markup = ("<div><p>« Bonjour » dit-il : <em>vraiment ?</em> — oui — le 1er mai.</p>"
+              "<p>Voir <a href='https://example.org/a-b'>https://example.org/a-b</a> !</p></div>")
+    note = "<div><p>Une note ; courte.</p></div>"
+    plain_body, plain_note = tree(markup), tree(note)
+    expected = apply_typography(plain_body, "fr") + apply_typography(plain_note, "fr")
+    first = [tree(markup), tree(note)]
+    assert typography.apply_typography_cached(first, "fr", None, cache) == expected
+    assert [html_of(t) for t in first] == [html_of(plain_body), html_of(plain_note)]
+
+    runs: list[object] = []
+    real_run = typography.Engine.run
+
+    def counting_run(engine):  # noqa: ANN001, ANN202
+        runs.append(engine)
+        return real_run(engine)
+
+    monkeypatch.setattr(typography.Engine, "run", counting_run)
+    again = [tree(markup), tree(note)]
+    assert typography.apply_typography_cached(again, "fr", None, cache) == expected
+    assert [html_of(t) for t in again] == [html_of(plain_body), html_of(plain_note)]
+    assert runs == []
+
+    changed = [tree(markup.replace("Bonjour", "Salut")), tree(note)]
+    typography.apply_typography_cached(changed, "fr", None, cache)
+    assert len(runs) == 3  # every run of the trees: the entry is the chapter's
+    assert "« Salut »" in html_of(changed[0]).replace("\u202f", " ").replace("\xa0", " ")
+    assert html_of(changed[1]) == html_of(plain_note)
+    for entry in (tmp_path / "typeset").glob("*.json"):
+        entry.write_text("{", encoding="utf-8")
+    runs.clear()
+    damaged = [tree(markup), tree(note)]
+    typography.apply_typography_cached(damaged, "fr", None, cache)
+    assert runs and [html_of(t) for t in damaged] == [html_of(plain_body), html_of(plain_note)]

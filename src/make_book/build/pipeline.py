@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,10 +98,11 @@ def build(root: Path, out: Path | None = None, formats: tuple[str, ...] = DEFAUL
         say("nothing changed since the last build")
         return BuildResult(artifacts, Report(list(warnings)), time.perf_counter() - started,
                            reused=[a.path for a in artifacts])
+    preload = _Preload("pdf" in formats)
     book, report = load(root)
     if strict and report.warnings:
         raise BookError(report.warnings, root)
-    Outputs, BuildContext = _writers("pdf" in formats)  # noqa: N806
+    Outputs, BuildContext = preload.writers()  # noqa: N806
     # Deferred for start-up speed: they load Pillow, which a build that changed nothing skips.
     from make_book.build.covers import make_wrap_cover, plan_covers
 
@@ -139,6 +141,43 @@ def _fixed_epoch(epoch: int) -> Iterator[None]:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+class _Preload:
+    """The writers' modules imported in a thread while the manuscript is read: WeasyPrint's
+    import (most of a second, much of it spent waiting for the C libraries to be found and
+    loaded) then overlaps with pandoc's runs and the reading of files, instead of adding to
+    the build. The thread is joined before any job is forked."""
+
+    def __init__(self, pdf: bool) -> None:
+        # The reader and the passes first, in this thread: the two threads then import no
+        # module of the reading side at the same time (nor the libraries it shares with the
+        # writers, Pillow and lxml), and cannot wait on each other's import locks.
+        import make_book.read.reader
+        import make_book.transforms  # noqa: F401
+
+        self.pdf = pdf
+        self.loaded: tuple[type, type] | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="preload", daemon=True)
+        self.thread.start()
+
+    def _load(self) -> None:
+        try:
+            self.loaded = _writers(self.pdf)
+            from make_book.writers.common import compiled_templates
+
+            compiled_templates()  # once here, rather than in each job
+        except BaseException as exc:  # noqa: BLE001  # raised again, in the build's thread
+            self.error = exc
+
+    def writers(self) -> tuple[type, type]:
+        """incremental.Outputs and BuildContext, once the thread has imported them."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.loaded is not None
+        return self.loaded
 
 
 def _writers(pdf: bool) -> tuple[type, type]:

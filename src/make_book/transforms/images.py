@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import re
 import warnings
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from PIL import ImageFile
 from make_book.assets import renditions
 from make_book.core.diagnostics import Report, line_of
 from make_book.core.model import Book, Image
+from make_book.core.store import ContentCache, cache_dir
 
 # Pillow's own guard raises past twice this; we refuse at it, before decoding a single pixel.
 MAX_PIXELS = 89_478_485
@@ -163,14 +165,14 @@ def resolve(book: Book, referrer: Path, src: str, report: Report,
         return None
     if real in book.images:
         return book.images[real]
-    image = _inspect(real, src, referrer, report, line)
+    image = _inspect(real, src, referrer, report, line, ContentCache(cache_dir(root)))
     if image is not None:
         book.images[real] = image
     return image
 
 
-def _inspect(path: Path, src: str, referrer: Path, report: Report,
-             line: int | None) -> Image | None:
+def _inspect(path: Path, src: str, referrer: Path, report: Report, line: int | None,
+             cache: ContentCache) -> Image | None:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -197,6 +199,11 @@ def _inspect(path: Path, src: str, referrer: Path, report: Report,
             return None
         return Image(path, f"{_safe(path.stem)}-{digest[:8]}.svg", "image/svg+xml", width,
                      height, digest)
+    known = _known(cache, digest)
+    if known is not None:  # decoded whole by an earlier build: the same bytes decode again
+        width, height, family = known
+        return Image(path, f"{_safe(path.stem)}-{digest[:8]}.{family}",
+                     renditions.MEDIA_TYPES[family], width, height, digest)
     try:
         with _strict_decoding(), PILImage.open(path) as im:
             if im.width * im.height > MAX_PIXELS:
@@ -225,8 +232,38 @@ def _inspect(path: Path, src: str, referrer: Path, report: Report,
             report.error("E045", f"image `{src}` cannot be read ({exc}): the file is corrupt "
                          "or not an image", referrer, line)
         return None
+    _remember(cache, digest, width, height, family)
     return Image(path, f"{_safe(path.stem)}-{digest[:8]}.{family}",
                  renditions.MEDIA_TYPES[family], width, height, digest)
+
+
+def _entry(digest: str) -> str:
+    """The cache entry of a picture's inspection: its bytes, and the libraries that read it."""
+    tools = hashlib.sha256(renditions.LIBRARIES.encode()).hexdigest()[:16]
+    return f"{digest}-{tools}.json"
+
+
+def _known(cache: ContentCache, digest: str) -> tuple[int, int, str] | None:
+    """Size and EPUB family of a raster picture an earlier build decoded without a fault
+    (decoding the pictures was a tenth of reading a long illustrated book again)."""
+    path = cache.path("inspected", _entry(digest))
+    if not cache.has("inspected", _entry(digest)):
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        width, height, family = int(data["width"]), int(data["height"]), str(data["family"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (width, height, family) if family in renditions.MEDIA_TYPES else None
+
+
+def _remember(cache: ContentCache, digest: str, width: int, height: int, family: str) -> None:
+    """Record a picture that decoded whole; a cache that cannot be written costs only time."""
+    data = json.dumps({"width": width, "height": height, "family": family}, sort_keys=True)
+    try:
+        cache.put("inspected", _entry(digest), data.encode("utf-8"))
+    except OSError:
+        pass
 
 
 @contextmanager

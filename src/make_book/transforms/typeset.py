@@ -10,7 +10,8 @@ from make_book.core.diagnostics import Report, line_of
 from make_book.core.locales import SUPPORTED, supported
 from make_book.core.log import log
 from make_book.core.model import Book
-from make_book.transforms.typography import apply_typography, typeset
+from make_book.core.store import ContentCache, cache_dir
+from make_book.transforms.typography import apply_typography_cached, typeset
 
 
 def run(book: Book, report: Report) -> None:
@@ -19,10 +20,10 @@ def run(book: Book, report: Report) -> None:
     if not supported(lang):
         unsupported_language(book, report)
     counts: Counter[str] = Counter()
+    cache = ContentCache(cache_dir(book.root))
     for chapter in book.documents():
-        counts.update(apply_typography(chapter.body, lang, dash))
-        for note in chapter.notes:
-            counts.update(apply_typography(note.body, lang, dash))
+        roots = [chapter.body, *(note.body for note in chapter.notes)]
+        counts.update(apply_typography_cached(roots, lang, dash, cache))
         chapter.title = typeset(chapter.title, lang, dash)
         for img in chapter.body.iter("img"):
             # Descriptions are read aloud and shown when images are off: same typography.

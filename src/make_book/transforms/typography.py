@@ -4,10 +4,18 @@ written back node by node, so that markup inside a sentence never hides its cont
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
+from contextlib import suppress
+from functools import lru_cache
+from typing import Any
 
 from lxml import etree
 
+from make_book import __version__
+from make_book.core.files import PACKAGE, digest, tree_digest
+from make_book.core.store import ContentCache
 from make_book.transforms.language_rules import profile_for
 from make_book.transforms.typesetter import (
     BREAK_AFTER_RE,
@@ -22,7 +30,8 @@ from make_book.transforms.typesetter import (
     Profile,
 )
 
-__all__ = ["apply_typography", "breakable_before_punctuation", "typeset"]
+__all__ = ["apply_typography", "apply_typography_cached", "breakable_before_punctuation",
+           "typeset"]
 
 
 _SKIP_TAGS = frozenset(
@@ -56,6 +65,7 @@ class _Run:
         self.parts: list[str] = []
         self.owner: list[int] = []
         self.segments: list[_Segment] = []
+        self.stand_ins: list[int] = []  # indices in parts of the characters that stand in
         self.keep: set[int] = set()  # offsets of characters no rule may change
 
     def add_kept(self, element: etree._Element, length: int) -> None:
@@ -72,24 +82,38 @@ class _Run:
             self.segments.append((element, is_tail))
 
     def add_stand_in(self, char: str) -> None:
+        self.stand_ins.append(len(self.parts))
         self.parts.append(char)
         self.owner.append(-1)
 
-    def typeset(self, profile: Profile, counts: Counter[str]) -> None:
-        """Typeset the run and write each changed text node back."""
+    def typeset(self, profile: Profile, counts: Counter[str]) -> list[str | None]:
+        """Typeset the run, write each changed text node back, and return the nodes' texts."""
         chars, owners = Engine("".join(self.parts), self.owner, profile, counts,
                                frozenset(self.keep)).run()
         pieces: list[list[str]] = [[] for _ in self.segments]
         for char, node in zip(chars, owners, strict=True):
             if node >= 0:
                 pieces[node].append(char)
-        for (element, is_tail), piece in zip(self.segments, pieces, strict=True):
-            new = "".join(piece) or None
+        texts = ["".join(piece) or None for piece in pieces]
+        self.write(texts)
+        return texts
+
+    def write(self, texts: list[str | None]) -> None:
+        """Set each text node of the run to its typeset text."""
+        for (element, is_tail), new in zip(self.segments, texts, strict=True):
             if is_tail:
                 if element.tail != new:
                     element.tail = new
             elif element.text != new:
                 element.text = new
+
+    def feed(self, hasher: Any) -> None:
+        """Write what the run's typesetting depends on into hasher: its texts, which of them
+        stand in for an object or a break, and the characters kept as they are."""
+        hasher.update(f"run {len(self.parts)} {self.stand_ins} {sorted(self.keep)}\0".encode())
+        for part in self.parts:
+            hasher.update(f"{len(part)}:".encode())
+            hasher.update(part.encode("utf-8", "surrogatepass"))
 
 
 def _local_name(element: etree._Element) -> str | None:
@@ -166,6 +190,56 @@ def apply_typography(root: etree._Element, lang: str,
     for run in _runs(root):
         run.typeset(profile, counts)
     return +counts  # drop zero entries
+
+
+def apply_typography_cached(roots: list[etree._Element], lang: str, incise_dash: str | None,
+                            cache: ContentCache) -> Counter[str]:
+    """apply_typography over several trees (a chapter's body and its notes), the texts taken
+    from the cache when the same runs were typeset before with the same rules: typesetting
+    is most of reading a long book again after one chapter changed, and the other chapters'
+    runs are the same."""
+    profile = profile_for(lang, incise_dash)
+    runs = [run for root in roots for run in _runs(root)]
+    hasher = hashlib.sha256(f"{_rules_digest()}\0{profile!r}\0".encode())
+    for run in runs:
+        run.feed(hasher)
+    name = f"{hasher.hexdigest()}.json"
+    known = _known(cache, name, [len(run.segments) for run in runs])
+    if known is not None:
+        texts, counts = known
+        for run, run_texts in zip(runs, texts, strict=True):
+            run.write(run_texts)
+        return counts
+    counts = Counter[str]()
+    texts = [run.typeset(profile, counts) for run in runs]
+    data = json.dumps({"texts": texts, "counts": dict(counts)})
+    with suppress(OSError):  # a cache that cannot be written costs time, not the build
+        cache.put("typeset", name, data.encode("utf-8"))
+    return +counts
+
+
+def _known(cache: ContentCache, name: str, shape: list[int]
+           ) -> tuple[list[list[str | None]], Counter[str]] | None:
+    """The texts and counts of cache entry `typeset/name`, if it is whole and fits runs of
+    these numbers of text nodes."""
+    if not cache.has("typeset", name):
+        return None
+    try:
+        data = json.loads(cache.path("typeset", name).read_text(encoding="utf-8"))
+        texts, counts = data["texts"], Counter(data["counts"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if [len(run) for run in texts] != shape:
+        return None
+    return texts, counts
+
+
+@lru_cache(maxsize=1)
+def _rules_digest() -> str:
+    """The typesetting rules' own version: the passes' code and the language tables."""
+    return digest(__version__, tree_digest(PACKAGE / "transforms"),
+                  tree_digest(PACKAGE / "core" / "locales.py"),
+                  tree_digest(PACKAGE / "locales"))
 
 
 def typeset(text: str, lang: str, incise_dash: str | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -164,12 +165,24 @@ def shift_headings(body: Element, by: int) -> None:
         element.tag = f"h{min(6, int(element.tag[1]) + by)}"
 
 
+@lru_cache(maxsize=1)
 def template_env() -> Environment:
+    """The templates' environment, one per process: a template is compiled once, and the
+    build compiles them all before it forks its jobs (compiled_templates), so that no job
+    compiles one again."""
     env = Environment(loader=PackageLoader("make_book", "templates"),
                       autoescape=select_autoescape(["html", "xhtml", "xml"]),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["ordinal_part"] = ordinal_part
     env.filters["long_date"] = long_date  # {{ date|long_date(lang) }}: « 26 novembre 2026 »
+    return env
+
+
+def compiled_templates() -> Environment:
+    """The templates' environment with every template compiled."""
+    env = template_env()
+    for name in env.list_templates():
+        env.get_template(name)
     return env
 
 
